@@ -1,0 +1,43 @@
+# The two commands a newcomer needs (see README.md): `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup venv test-deps migrate demo check lint bench clean-var
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	touch $@ $(VENV)/.runtime-installed
+
+venv: $(VENV)/.runtime-installed
+
+test-deps: $(VENV)/.test-installed
+
+## Set up (idempotent): migrate, load the registry and catalogue, create the demo accounts.
+setup: venv
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_offices
+	$(PY) manage.py demo_setup
+
+## Run the product on http://127.0.0.1:8000 with the embedded default (SQLite, no services).
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Run the whole test suite: SQLite, then PostgreSQL + Redis + Celery + headless Chromium.
+test:
+	bash scripts/test.sh
+
+check: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,22 @@
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+MAX_OFFICE_CSV_BYTES = 1024 * 1024
+
+
+class OfficeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("ไฟล์ CSV ทะเบียนสำนักงาน"),
+        help_text=_("หัวตาราง: code,name,kind,province — ประเภทใช้ สพป. หรือ สพม. ไฟล์เข้ารหัส UTF-8 ไม่เกิน 1 MB"),
+        validators=[FileExtensionValidator(["csv"], message=_("รับเฉพาะไฟล์ .csv"))],
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_OFFICE_CSV_BYTES:
+            raise forms.ValidationError(_("ไฟล์ใหญ่เกิน 1 MB"))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("ไฟล์ต้องเข้ารหัสแบบ UTF-8 (บันทึกจาก Excel เป็น CSV UTF-8)")) from exc

@@ -1,0 +1,23 @@
+"""The test suite. Reads DATABASE_URL / CELERY_BROKER_URL like every run, so the same suite
+runs against SQLite (nothing set) and against PostgreSQL + Redis (both set by `make test`)."""
+
+from .base import *  # noqa: F401,F403
+from .base import CONTENT_SECURITY_POLICY, VAR_DIR, env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-test-only-secret-key-test-only"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "test-media")))  # noqa: F405
+
+# Tests call tasks in-process unless a test starts a real worker on purpose.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY
+
+# WhiteNoise serves from the finders in tests; the folder only has to exist.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT = VAR_DIR / "test-static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "PMQA 4.0 สพฐ. — ผู้ดูแลระบบ"
+admin.site.site_title = "PMQA 4.0"
+admin.site.index_title = "จัดการข้อมูลระบบ"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.ThaiLoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
+        name="password_change_done",
+    ),
+    path("healthz/", views.healthz, name="healthz"),
+    path("manage/", views.manage_home, name="manage-home"),
+    path("", include("orgprofile.urls")),
+    path("", include("assessments.urls")),
+    path("", include("evidence.urls")),
+    path("", include("krs_integration.urls")),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "pmqa_site.views.permission_denied"
+handler404 = "pmqa_site.views.page_not_found"
+handler500 = "pmqa_site.views.server_error"

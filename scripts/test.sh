@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` runs it (and .ci/run calls `make test`).
+#
+# 1. Makes sure the system packages the tests use are there: PostgreSQL, Redis, Chromium
+#    and Thai fonts. As root it installs them from Debian; otherwise it names what is
+#    missing and stops.
+# 2. Starts a throw-away PostgreSQL and Redis on loopback for this run only.
+# 3. Runs the suite against SQLite (the embedded default), then against PostgreSQL +
+#    Redis, with the Celery round trip and the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+PYTHON=${PYTHON:-python3.11}
+
+log() { printf '\n== %s\n' "$*"; }
+
+pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+
+missing=()
+[ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+fc-list 2>/dev/null | grep -qi -E 'garuda|loma|kinnari|tlwg' || missing+=(fonts-thai-tlwg)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then
+    log "Installing from Debian: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig >/dev/null
+  else
+    echo "Missing system packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install ${missing[*]}   (or run make test as root)" >&2
+    exit 1
+  fi
+fi
+command -v "$PYTHON" >/dev/null || { echo "Python 3.11 ($PYTHON) is required" >&2; exit 1; }
+
+log "Python packages"
+make --no-print-directory test-deps PYTHON="$PYTHON"
+PY="$ROOT/.venv/bin/python"
+
+RUN_DIR=$(mktemp -d /tmp/pmqa-test.XXXXXX)
+chmod 755 "$RUN_DIR"
+PG_PORT=${PG_PORT:-55432}
+REDIS_PORT=${REDIS_PORT:-56379}
+PG_DATA="$RUN_DIR/pg"
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+cleanup() {
+  as_pg "$(pg_bindir)/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
+  [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null || true
+  rm -rf "$RUN_DIR"
+}
+trap cleanup EXIT
+
+log "PostgreSQL on 127.0.0.1:$PG_PORT"
+mkdir -p "$PG_DATA"
+[ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA" "$RUN_DIR"
+as_pg "$(pg_bindir)/initdb" -D "$PG_DATA" -U pmqa --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+as_pg "$(pg_bindir)/pg_ctl" -D "$PG_DATA" -l "$RUN_DIR/pg.log" -w \
+  -o "-h 127.0.0.1 -p $PG_PORT -k $RUN_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+"$(pg_bindir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U pmqa -d postgres -Atc "select version()"
+
+log "Redis on 127.0.0.1:$REDIS_PORT"
+redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --daemonize no \
+  --dir "$RUN_DIR" >"$RUN_DIR/redis.log" 2>&1 &
+REDIS_PID=$!
+for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" info server | grep redis_version
+
+export DJANGO_SETTINGS_MODULE=pmqa_site.settings.test
+export MEDIA_ROOT="$RUN_DIR/media"
+
+log "Run 1 of 2: SQLite (the embedded default)"
+env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
+  "$PY" -m pytest -m "not browser and not redis" "$@"
+
+log "Run 2 of 2: PostgreSQL + Redis, Celery worker round trip, browser tests in headless Chromium"
+DATABASE_URL="postgres://pmqa@127.0.0.1:$PG_PORT/pmqa" \
+REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+  "$PY" -m pytest "$@"

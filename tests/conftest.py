@@ -1,0 +1,117 @@
+"""Fixtures shared by the whole suite: offices, one user per role, a browser."""
+
+import os
+
+import pytest
+
+from orgprofile.models import Office
+from orgprofile.roles import Role
+from orgprofile.services import user_create
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture
+def office(db):
+    return Office.objects.create(code="T-001", name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1", kind="spp", province="ทดสอบ")
+
+
+@pytest.fixture
+def other_office(db):
+    return Office.objects.create(code="T-002", name="สำนักงานเขตพื้นที่การศึกษามัธยมศึกษาทดสอบ", kind="spm", province="ทดสอบ")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role, office=None, username=None, **kwargs):
+        return user_create(
+            username=username or f"{role.value}_{office.code if office else 'central'}",
+            password=PASSWORD,
+            role=role,
+            office=office,
+            **kwargs,
+        )
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user, office):
+    return make_user(Role.ESA_STAFF, office, first_name="สมศรี", last_name="ใจดี")
+
+
+@pytest.fixture
+def coordinator(make_user, office):
+    return make_user(Role.ESA_COORDINATOR, office)
+
+
+@pytest.fixture
+def other_staff(make_user, other_office):
+    return make_user(Role.ESA_STAFF, other_office)
+
+
+@pytest.fixture
+def reviewer(make_user):
+    return make_user(Role.OBEC_REVIEWER)
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN)
+
+
+@pytest.fixture
+def client_for(client):
+    """A logged-in test client for a user: client_for(staff)."""
+
+    def login(user):
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return login
+
+
+# --- Browser -------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("PMQA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by
+    # fixtures in the same thread are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def browser_login(page, username, password=PASSWORD):
+    page.goto(page.base_url + "/accounts/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(password)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_load_state("networkidle")
