@@ -27,6 +27,7 @@ setup: venv
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_offices
+	$(PY) manage.py load_catalogue
 	$(PY) manage.py demo_setup
 
 ## Run the product on http://127.0.0.1:8000 with the embedded default (SQLite, no services).

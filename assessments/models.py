@@ -1,0 +1,240 @@
+"""The PMQA catalogue (versioned by fiscal year) and each office's assessment against it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    BASIC = "basic", _("Basic")
+    ADVANCE = "advance", _("Advance")
+    SIGNIFICANCE = "significance", _("Significance")
+
+
+LEVEL_ORDER = [Level.BASIC, Level.ADVANCE, Level.SIGNIFICANCE]
+LEVEL_POINTS = {Level.BASIC: 300, Level.ADVANCE: 400, Level.SIGNIFICANCE: 500}
+
+
+# --- Catalogue ----------------------------------------------------------------------------
+
+
+class Catalogue(models.Model):
+    """One fiscal year's PMQA catalogue, loaded from a data file (see load_catalogue)."""
+
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+    title = models.CharField(_("ชื่อเกณฑ์"), max_length=300)
+    results_note = models.TextField(_("หมายเหตุหมวด 7"), blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("ชุดเกณฑ์ประจำปี")
+        verbose_name_plural = _("ชุดเกณฑ์ประจำปี")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.fiscal_year})"
+
+
+class Category(models.Model):
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="categories")
+    number = models.PositiveSmallIntegerField(_("หมวด"))
+    title = models.CharField(_("ชื่อหมวด"), max_length=300)
+    description = models.TextField(_("คำอธิบาย"), blank=True)
+    guidance = models.TextField(_("แนวทาง/เป้าหมาย"), blank=True)
+
+    class Meta:
+        ordering = ["catalogue", "number"]
+        unique_together = [("catalogue", "number")]
+        verbose_name = _("หมวด")
+        verbose_name_plural = _("หมวด")
+
+    def __str__(self) -> str:
+        return f"หมวด {self.number} {self.title}"
+
+
+class SubItem(models.Model):
+    """A sub-item (ประเด็น) such as 1.1.1 or 2.4, with checklist items at three levels."""
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="subitems")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="subitems")
+    number = models.CharField(_("ข้อ"), max_length=10)
+    title = models.CharField(_("ชื่อประเด็น"), max_length=400)
+    group = models.CharField(_("หัวข้อหลัก"), max_length=400, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    reportable = models.BooleanField(_("สพท. รายงาน"), default=True)
+    not_reportable_reason = models.CharField(_("เหตุที่ไม่ต้องรายงาน"), max_length=400, blank=True)
+    guidance = models.JSONField(_("แนวทางการดำเนินงาน"), default=dict, blank=True)
+    evidence_note = models.JSONField(_("เอกสารแนบตามเกณฑ์"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["catalogue", "order"]
+        unique_together = [("catalogue", "number")]
+        verbose_name = _("ประเด็น")
+        verbose_name_plural = _("ประเด็น")
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class ChecklistItem(models.Model):
+    subitem = models.ForeignKey(SubItem, on_delete=models.CASCADE, related_name="checklist_items")
+    level = models.CharField(_("ระดับ"), max_length=12, choices=Level.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.TextField(_("รายการ"))
+
+    class Meta:
+        ordering = ["subitem", "order"]
+        verbose_name = _("รายการตรวจสอบ")
+        verbose_name_plural = _("รายการตรวจสอบ")
+
+    def __str__(self) -> str:
+        return f"{self.subitem.number} {self.get_level_display()} #{self.order}"
+
+
+class EvidenceKind(models.Model):
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="evidence_kinds")
+    code = models.SlugField(max_length=40)
+    title = models.CharField(_("ประเภทเอกสาร"), max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["catalogue", "order"]
+        unique_together = [("catalogue", "code")]
+        verbose_name = _("ประเภทเอกสารหลักฐาน")
+        verbose_name_plural = _("ประเภทเอกสารหลักฐาน")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnswerField(models.Model):
+    """One of the ten titled fields of the answer summary (แบบสรุปประเด็นการตอบ 10 ประเด็น)."""
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="answer_fields")
+    order = models.PositiveSmallIntegerField(_("ลำดับ"))
+    title = models.CharField(_("หัวข้อ"), max_length=300)
+    help = models.TextField(_("คำอธิบาย"), blank=True)
+    required = models.BooleanField(_("ต้องกรอก"), default=True)
+
+    class Meta:
+        ordering = ["catalogue", "order"]
+        unique_together = [("catalogue", "order")]
+        verbose_name = _("หัวข้อแบบสรุปประเด็นการตอบ")
+        verbose_name_plural = _("หัวข้อแบบสรุปประเด็นการตอบ")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+
+# --- An office's assessment ------------------------------------------------------------------
+
+
+class Assessment(models.Model):
+    """One office's self-assessment for one fiscal year (one catalogue)."""
+
+    office = models.ForeignKey("orgprofile.Office", on_delete=models.PROTECT, related_name="assessments")
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="assessments")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("office", "catalogue")]
+        verbose_name = _("การประเมินตนเอง")
+        verbose_name_plural = _("การประเมินตนเอง")
+
+    def __str__(self) -> str:
+        return f"{self.office} — {self.catalogue.fiscal_year}"
+
+
+class ReviewState(models.TextChoices):
+    NOT_REPORTED = "not_reported", _("ยังไม่ได้รายงาน")
+    AWAITING = "awaiting", _("รอการรับรองผล")
+    CERTIFIED = "certified", _("รับรอง")
+    NOT_CERTIFIED = "not_certified", _("ไม่รับรอง")
+    NEW_DATA = "new_data", _("มีข้อมูลใหม่")
+
+
+class SubItemReport(models.Model):
+    """An office's report on one sub-item: its answers, evidence and review state.
+
+    `version` grows by one on every change by the office; a form carries the version it was
+    drawn from, so a stale form cannot overwrite a newer save.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reports")
+    subitem = models.ForeignKey(SubItem, on_delete=models.PROTECT, related_name="reports")
+    state = models.CharField(
+        _("สถานะ"), max_length=16, choices=ReviewState.choices, default=ReviewState.NOT_REPORTED, db_index=True
+    )
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        unique_together = [("assessment", "subitem")]
+        verbose_name = _("รายงานรายประเด็น")
+        verbose_name_plural = _("รายงานรายประเด็น")
+
+    def __str__(self) -> str:
+        return f"{self.assessment.office} {self.subitem.number}"
+
+    @property
+    def office(self):
+        return self.assessment.office
+
+
+class ChecklistAnswer(models.Model):
+    """1 (done, ดำเนินการจริง) or 0 (no approach yet); no row, or None, means unanswered."""
+
+    report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="checklist_answers")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField(null=True, blank=True, choices=[(1, "1"), (0, "0")])
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        unique_together = [("report", "item")]
+
+
+class AnswerText(models.Model):
+    report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="answer_texts")
+    field = models.ForeignKey(AnswerField, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        unique_together = [("report", "field")]
+
+
+class CategoryAssignment(models.Model):
+    """Which staff member answers which category, set by the office coordinator."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="category_assignments")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        unique_together = [("assessment", "category")]
+
+
+class ResultDimension(models.Model):
+    """Category 7's result dimensions 7.1-7.6, which KRS indicators are grouped by."""
+
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.CASCADE, related_name="result_dimensions")
+    code = models.CharField(_("ข้อ"), max_length=5)
+    title = models.CharField(_("ชื่อ"), max_length=300)
+
+    class Meta:
+        ordering = ["catalogue", "code"]
+        unique_together = [("catalogue", "code")]
+        verbose_name = _("มิติผลลัพธ์หมวด 7")
+        verbose_name_plural = _("มิติผลลัพธ์หมวด 7")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"

@@ -1,0 +1,45 @@
+"""An office's assessment and its per-sub-item reports: creation and the change hook."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ..models import Assessment, Catalogue, ReviewState, SubItem, SubItemReport
+
+
+def assessment_get_or_create(*, office, catalogue: Catalogue) -> Assessment:
+    assessment, _ = Assessment.objects.get_or_create(office=office, catalogue=catalogue)
+    return assessment
+
+
+def report_get_or_create(*, office, subitem: SubItem) -> SubItemReport:
+    """The office's report on `subitem`, created on first use. Only reportable sub-items."""
+    if not subitem.reportable:
+        raise ValidationError(f"ประเด็น {subitem.number} ไม่ต้องรายงานในระบบ: {subitem.not_reportable_reason}")
+    assessment = assessment_get_or_create(office=office, catalogue=subitem.catalogue)
+    report, _ = SubItemReport.objects.get_or_create(assessment=assessment, subitem=subitem)
+    return report
+
+
+# A change by the office after a reviewer's decision puts the sub-item back into the queue.
+STATES_THAT_BECOME_NEW_DATA = {ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED}
+
+
+@transaction.atomic
+def report_touch(*, report: SubItemReport, user) -> SubItemReport:
+    """Record that the office changed something in `report` (a tick, a field, evidence).
+
+    Bumps the version (so stale forms are refused) and, after a decision, moves the
+    sub-item to "new data". Every write path of office data on a sub-item calls this.
+    Callers have already run access.office_edit_check.
+    """
+    SubItemReport.objects.filter(pk=report.pk).update(
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    )
+    report.refresh_from_db()
+    if report.state in STATES_THAT_BECOME_NEW_DATA:
+        from .review import report_transition
+
+        report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, reason="")
+    return report
