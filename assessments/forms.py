@@ -1,0 +1,72 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import SubItemDetail
+
+VALUE_CHOICES = [("1", "1"), ("0", "0"), ("", _("ยังไม่ตอบ"))]
+
+
+class SubItemAnswerForm(forms.Form):
+    """Checklist values (item_<id>) and the answer summary (field_<id>) of one sub-item."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, detail: SubItemDetail, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detail = detail
+        values = detail.status.values
+        for _level, items in detail.items_by_level:
+            for item in items:
+                value = values.get(item.id)
+                self.fields[f"item_{item.id}"] = forms.ChoiceField(
+                    label=item.text,
+                    choices=VALUE_CHOICES,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial="" if value is None else str(value),
+                    error_messages={
+                        "invalid_choice": _("รายการนี้รับได้เฉพาะ 1 (ดำเนินการจริง) 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")
+                    },
+                )
+        for answer_field in detail.answer_fields:
+            text = detail.texts.get(answer_field.id)
+            self.fields[f"field_{answer_field.id}"] = forms.CharField(
+                label=f"{answer_field.order}. {answer_field.title}",
+                help_text=answer_field.help,
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                initial=text.text if text else "",
+                error_messages={"max_length": _("ข้อความยาวเกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d)")},
+            )
+        self.fields["version"].initial = detail.version
+
+    def item_field(self, item):
+        return self[f"item_{item.id}"]
+
+    def answer_field(self, answer_field):
+        return self[f"field_{answer_field.id}"]
+
+    def cleaned_values(self) -> dict[int, int | None]:
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if name.startswith("item_"):
+                out[int(name[5:])] = None if value == "" else int(value)
+        return out
+
+    def cleaned_texts(self) -> dict[int, str]:
+        return {int(n[6:]): v for n, v in self.cleaned_data.items() if n.startswith("field_")}
+
+
+class CategoryAssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=get_user_model().objects.none(), required=False, label=_("ผู้รับผิดชอบ"), empty_label=_("— ไม่ระบุ —")
+    )
+
+    def __init__(self, *args, office, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = get_user_model().objects.filter(
+            membership__office=office, is_active=True
+        ).order_by("first_name", "username")
+        self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
