@@ -68,7 +68,9 @@ def _profile_progress(office, catalogue):
 @role_required(*ALL_ROLES)
 def office_home(request, code=None):
     office = _office(request, code)
-    catalogue = _catalogue()
+    catalogue = current_catalogue()
+    if catalogue is None:
+        return render(request, "assessments/no_catalogue.html", {"office": office})
     overview = assessment_overview(office=office, catalogue=catalogue)
     return render(
         request,
