@@ -3,6 +3,22 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def _history_user(instance, request, **kwargs):
+    """The audit trail names the acting user that services record on the row, falling back
+    to the request's user."""
+    for name in ("updated_by", "created_by"):
+        user = getattr(instance, name, None)
+        if user is not None:
+            return user
+    user = getattr(request, "user", None) if request is not None else None
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def audit_history():
+    return HistoricalRecords(get_user=_history_user, cascade_delete_history=False)
 
 
 class Level(models.TextChoices):
@@ -172,6 +188,7 @@ class SubItemReport(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)
+    history = audit_history()
 
     class Meta:
         unique_together = [("assessment", "subitem")]
@@ -194,6 +211,7 @@ class ChecklistAnswer(models.Model):
     value = models.PositiveSmallIntegerField(null=True, blank=True, choices=[(1, "1"), (0, "0")])
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = audit_history()
 
     class Meta:
         unique_together = [("report", "item")]
@@ -205,6 +223,7 @@ class AnswerText(models.Model):
     text = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = audit_history()
 
     class Meta:
         unique_together = [("report", "field")]
@@ -238,3 +257,124 @@ class ResultDimension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+# --- Review ---------------------------------------------------------------------------------
+
+
+class ReviewEvent(models.Model):
+    """Append-only: one row per state change of a sub-item report (who, from, to, why, when).
+
+    A reviewer's decision also keeps a snapshot of what was decided on, so that "new data"
+    can show exactly what the office changed since.
+    """
+
+    report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=16, choices=ReviewState.choices)
+    to_state = models.CharField(max_length=16, choices=ReviewState.choices)
+    reason = models.TextField(_("เหตุผล"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    snapshot = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("ประวัติการเปลี่ยนสถานะ")
+        verbose_name_plural = _("ประวัติการเปลี่ยนสถานะ")
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.from_state} → {self.to_state}"
+
+    @property
+    def is_decision(self) -> bool:
+        return self.to_state in (ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED)
+
+
+class Message(models.Model):
+    """The conversation on one sub-item between the office and the central office."""
+
+    class Side(models.TextChoices):
+        OFFICE = "office", _("สำนักงานเขตพื้นที่")
+        CENTRAL = "central", _("ส่วนกลาง")
+
+    report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    side = models.CharField(max_length=8, choices=Side.choices)
+    body = models.TextField(_("ข้อความ"))
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ข้อความสื่อสาร")
+        verbose_name_plural = _("ข้อความสื่อสาร")
+
+
+class ConversationRead(models.Model):
+    """Up to when each side has read a sub-item's conversation (for unread marks)."""
+
+    report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="reads")
+    side = models.CharField(max_length=8, choices=Message.Side.choices)
+    read_at = models.DateTimeField()
+
+    class Meta:
+        unique_together = [("report", "side")]
+
+
+# --- Reporting windows -------------------------------------------------------------------------
+
+
+class ReportingWindow(models.Model):
+    """When offices may change their data, and when reviewers may decide, for one fiscal year.
+
+    Times are instants (stored in UTC, shown in Asia/Bangkok). An interval includes its
+    opening instant and excludes its closing one: at the closing second, saving is refused.
+    """
+
+    catalogue = models.OneToOneField(Catalogue, on_delete=models.CASCADE, related_name="window")
+    office_opens_at = models.DateTimeField(_("เปิดให้สำนักงานรายงาน"))
+    office_closes_at = models.DateTimeField(_("ปิดการรายงานของสำนักงาน"))
+    review_opens_at = models.DateTimeField(_("เปิดให้ส่วนกลางตรวจรับรอง"))
+    review_closes_at = models.DateTimeField(_("ปิดการตรวจรับรอง"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("ช่วงเวลารายงาน")
+        verbose_name_plural = _("ช่วงเวลารายงาน")
+
+    def __str__(self) -> str:
+        return f"{self.catalogue.fiscal_year}"
+
+
+class WindowExtension(models.Model):
+    """One office may keep editing after the window closes, until `until`, for a reason."""
+
+    window = models.ForeignKey(ReportingWindow, on_delete=models.CASCADE, related_name="extensions")
+    office = models.ForeignKey("orgprofile.Office", on_delete=models.CASCADE, related_name="window_extensions")
+    starts_at = models.DateTimeField(_("เริ่ม"))
+    until = models.DateTimeField(_("ขยายถึง"))
+    reason = models.TextField(_("เหตุผล"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = audit_history()
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("การขยายเวลาเฉพาะสำนักงาน")
+        verbose_name_plural = _("การขยายเวลาเฉพาะสำนักงาน")
+
+
+class Notification(models.Model):
+    """What the product told a user (also sent by email); shown on their home page."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=120, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -229,3 +229,123 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     return SubItemDetail(
         subitem=subitem, status=status, report=report, answer_fields=answer_fields, texts=texts, items_by_level=by_level
     )
+
+
+# --- Review ------------------------------------------------------------------------------------
+
+
+def report_snapshot(*, report: SubItemReport) -> dict:
+    """What a decision was made on: checklist values, answer texts and active evidence."""
+    snapshot = {
+        "items": {str(k): v for k, v in ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value")},
+        "texts": {str(k): v for k, v in AnswerText.objects.filter(report=report).values_list("field_id", "text")},
+        "evidence": [],
+    }
+    try:
+        from evidence.selectors import evidence_snapshot
+    except ImportError:
+        return snapshot
+    snapshot["evidence"] = evidence_snapshot(report=report)
+    return snapshot
+
+
+@dataclass
+class Change:
+    kind: str  # "item", "text", "evidence"
+    label: str
+    before: str
+    after: str
+
+
+VALUE_TEXT = {1: "1", 0: "0", None: "ยังไม่ตอบ"}
+
+
+def changes_since_last_decision(*, report: SubItemReport, detail: "SubItemDetail") -> tuple[object, list[Change]]:
+    """The last decision and exactly what the office changed since it."""
+    from .models import ReviewEvent
+
+    decision = (
+        ReviewEvent.objects.filter(report=report, to_state__in=[ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED])
+        .exclude(snapshot=None)
+        .order_by("-at", "-id")
+        .first()
+    )
+    if decision is None:
+        return None, []
+    before = decision.snapshot
+    now = report_snapshot(report=report)
+    changes: list[Change] = []
+    for level, items in detail.items_by_level:
+        for item in items:
+            a, b = before["items"].get(str(item.id)), now["items"].get(str(item.id))
+            if a != b:
+                changes.append(Change("item", f"{level.label} ข้อ {item.order}: {item.text[:80]}", VALUE_TEXT[a], VALUE_TEXT[b]))
+    for f in detail.answer_fields:
+        a, b = before["texts"].get(str(f.id), ""), now["texts"].get(str(f.id), "")
+        if a != b:
+            changes.append(Change("text", f.title, a, b))
+    old_evidence = {e["id"]: e for e in before.get("evidence", [])}
+    new_evidence = {e["id"]: e for e in now.get("evidence", [])}
+    for eid, e in new_evidence.items():
+        if eid not in old_evidence:
+            changes.append(Change("evidence", e["label"], "", "แนบเพิ่ม"))
+    for eid, e in old_evidence.items():
+        if eid not in new_evidence:
+            changes.append(Change("evidence", e["label"], "ใช้งาน", "ยกเลิกแล้ว"))
+    return decision, changes
+
+
+@dataclass
+class QueuePage:
+    rows: list
+    counts: dict
+    total: int
+    page: int
+    pages: int
+
+
+def review_queue(*, state: str | None = None, office_code: str = "", kind: str = "", category: int | None = None,
+                 page: int = 1, per_page: int = 50) -> QueuePage:
+    """Sub-items for reviewers across all offices, longest-waiting first, in 3 queries."""
+    from django.db.models import Count
+
+    from .services.review import QUEUE_STATES
+
+    catalogue = current_catalogue()
+    base = SubItemReport.objects.filter(assessment__catalogue=catalogue)
+    if office_code:
+        base = base.filter(assessment__office__code=office_code)
+    if kind:
+        base = base.filter(assessment__office__kind=kind)
+    if category:
+        base = base.filter(subitem__category__number=category)
+    counts = {s: 0 for s in ReviewState.values}
+    for row in base.values("state").annotate(n=Count("id")):
+        counts[row["state"]] = row["n"]
+    rows = base.filter(state=state) if state else base.filter(state__in=QUEUE_STATES)
+    total = rows.count()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = (
+        rows.select_related("assessment__office", "subitem__category")
+        .order_by("state_changed_at", "id")[(page - 1) * per_page : page * per_page]
+    )
+    return QueuePage(rows=list(rows), counts=counts, total=total, page=page, pages=pages)
+
+
+def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[SubItemReport]:
+    """Sub-item reports whose conversation has messages from the other side this side has not read."""
+    from django.db.models import Exists, F, OuterRef, Q, Subquery
+
+    from .models import ConversationRead, Message
+
+    other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
+    read_at = ConversationRead.objects.filter(report=OuterRef("report"), side=side).values("read_at")[:1]
+    unread = Message.objects.filter(report=OuterRef("pk"), side=other).annotate(read_at=Subquery(read_at)).filter(
+        Q(read_at__isnull=True) | Q(created_at__gt=F("read_at"))
+    )
+    reports = SubItemReport.objects.filter(Exists(unread))
+    if office is not None:
+        reports = reports.filter(assessment__office=office)
+    return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])
+

@@ -64,7 +64,7 @@ def subitem_answers_save(
     """
     office_edit_check(user=user, office=office)
     report = report_get_or_create(office=office, subitem=subitem)
-    report = SubItemReport.objects.select_for_update().select_related("updated_by").get(pk=report.pk)
+    report = SubItemReport.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=report.pk)
 
     item_ids = set(subitem.checklist_items.values_list("id", flat=True))
     fields = {f.id: f for f in AnswerField.objects.filter(catalogue_id=subitem.catalogue_id)}
@@ -148,8 +148,7 @@ def subitem_submit(*, user, office, subitem: SubItem) -> SubItemReport:
     missing = subitem_missing(office=office, subitem=subitem)
     if missing:
         raise ValidationError(f"ยังส่งประเด็น {subitem.number} ไม่ได้: " + "; ".join(missing))
-    report.updated_by = user
-    return report_transition(report=report, to_state=ReviewState.AWAITING, user=user, reason="")
+    return report_transition(report=report, to_state=ReviewState.AWAITING, user=user)
 
 
 @transaction.atomic

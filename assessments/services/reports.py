@@ -41,5 +41,5 @@ def report_touch(*, report: SubItemReport, user) -> SubItemReport:
     if report.state in STATES_THAT_BECOME_NEW_DATA:
         from .review import report_transition
 
-        report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, reason="")
+        report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True)
     return report

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that "the instant a request arrived" is taken before anything else runs.
+    "pmqa_site.clock.RequestTimeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -224,3 +226,9 @@ LOGGING = {
     },
 }
 CSRF_FAILURE_VIEW = "pmqa_site.views.csrf_failure"
+
+# --- Review and windows ----------------------------------------------------------------------
+CELERY_BEAT_SCHEDULE["remind-window-closing"] = {
+    "task": "assessments.tasks.remind_window_closing",
+    "schedule": 6 * 60 * 60,  # every six hours; each office is reminded once per window
+}

@@ -14,11 +14,12 @@ from orgprofile.models import Office
 from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
 from orgprofile.selectors import office_may_view, office_of
 
-from .access import EditRefused, office_may_edit
-from .forms import CategoryAssignForm, SubItemAnswerForm
-from .models import Category, SubItem
-from .selectors import assessment_overview, current_catalogue, subitem_detail
-from .services.answers import (
+from ..access import EditRefused, office_may_edit
+from ..windows import office_window_state
+from ..forms import CategoryAssignForm, SubItemAnswerForm
+from ..models import Category, Message, SubItem
+from ..selectors import assessment_overview, current_catalogue, subitem_detail, unread_conversations
+from ..services.answers import (
     StaleFormError,
     category_assign,
     category_submit,
@@ -57,6 +58,11 @@ def _urls(office: Office, request) -> dict:
     return {"prefix": prefix, "code": office.code}
 
 
+def urls_are_own(request, office) -> bool:
+    own = office_of(request.user)
+    return own is not None and own.pk == office.pk
+
+
 def _profile_progress(office, catalogue):
     try:
         from orgprofile.selectors import profile_progress
@@ -72,6 +78,7 @@ def office_home(request, code=None):
     if catalogue is None:
         return render(request, "assessments/no_catalogue.html", {"office": office})
     overview = assessment_overview(office=office, catalogue=catalogue)
+    window = office_window_state(office=office, catalogue=catalogue)
     return render(
         request,
         "assessments/office_home.html",
@@ -79,7 +86,10 @@ def office_home(request, code=None):
             "office": office,
             "overview": overview,
             "profile_progress": _profile_progress(office, catalogue),
-            "can_edit": office_may_edit(user=request.user, office=office),
+            "window": window,
+            "unread": unread_conversations(side=Message.Side.OFFICE, office=office) if urls_are_own(request, office) else [],
+            "notifications": request.user.notifications.all()[:5],
+            "can_edit": office_may_edit(user=request.user, office=office, window=window),
             "urls": _urls(office, request),
         },
     )
@@ -112,13 +122,32 @@ def _subitem(catalogue, number: str) -> SubItem:
 def _render_subitem(request, office, subitem, *, form=None, stale=None, status=200):
     detail = subitem_detail(office=office, subitem=subitem)
     form = form or SubItemAnswerForm(detail=detail)
+    window = office_window_state(office=office, catalogue=subitem.catalogue)
+    from ..forms_review import MessageForm
+    from ..models import Message, ReviewEvent
+    from ..services.conversation import conversation_mark_read
+
+    messages_list = []
+    last_rejection = None
+    if detail.report is not None:
+        messages_list = list(Message.objects.filter(report=detail.report).select_related("author"))
+        if request.method == "GET" and messages_list:
+            conversation_mark_read(report=detail.report, user=request.user)
+        if detail.report.state in ("not_certified", "new_data"):
+            last_rejection = (
+                ReviewEvent.objects.filter(report=detail.report, to_state="not_certified").order_by("-at").first()
+            )
     context = {
         "office": office,
         "subitem": subitem,
         "detail": detail,
+        "last_rejection": last_rejection,
+        "messages_list": messages_list,
+        "message_form": MessageForm(),
+        "window": window,
         "form": form,
         "stale": stale,
-        "can_edit": office_may_edit(user=request.user, office=office),
+        "can_edit": office_may_edit(user=request.user, office=office, window=window),
         "urls": _urls(office, request),
         "evidence": _evidence_context(request, detail),
     }
@@ -294,11 +323,3 @@ def assignments(request):
         for c in overview.categories
     ]
     return render(request, "assessments/assignments.html", {"office": office, "rows": rows, "categories": categories})
-
-
-@role_required(*CENTRAL_ROLES)
-def review_home(request):
-    offices = Office.objects.filter(is_active=True).order_by("kind", "name")
-    return render(request, "assessments/review_home.html", {"offices": offices})
-
-

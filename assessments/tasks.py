@@ -1,0 +1,92 @@
+"""Background work of the review flow. Tasks take ids, are safe to run twice, and are
+queued after commit; in the embedded default they run in the web process."""
+
+from datetime import timedelta
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
+
+from pmqa_site.templatetags.thai_dates import format_thai_datetime
+
+from django.db.models import Count
+
+from .models import Message, ReportingWindow, ReviewEvent, ReviewState, SubItem, SubItemReport
+from .services.notifications import notify
+
+TASK_OPTIONS = {"acks_late": True, "max_retries": 3, "default_retry_delay": 60, "time_limit": 60, "soft_time_limit": 50}
+
+
+def _office_users(office):
+    return get_user_model().objects.filter(membership__office=office, is_active=True)
+
+
+@shared_task(**TASK_OPTIONS)
+def notify_not_certified(report_id: int) -> int:
+    report = SubItemReport.objects.select_related("assessment__office", "subitem").get(pk=report_id)
+    event = report.events.filter(to_state=ReviewState.NOT_CERTIFIED).order_by("-at").first()
+    if event is None:
+        return 0
+    return notify(
+        users=_office_users(report.assessment.office),
+        subject=f"ประเด็น {report.subitem.number} ไม่รับรอง",
+        body=f"ส่วนกลางไม่รับรองประเด็น {report.subitem.number} {report.subitem.title}\nเหตุผล: {event.reason}",
+        url=reverse("subitem", args=[report.subitem.number]),
+        dedupe_key=f"not-certified:{event.pk}",
+    )
+
+
+@shared_task(**TASK_OPTIONS)
+def notify_message(message_id: int) -> int:
+    message = Message.objects.select_related("report__assessment__office", "report__subitem").get(pk=message_id)
+    report = message.report
+    if message.side != Message.Side.CENTRAL:
+        return 0  # reviewers see unread conversations on their own home page
+    return notify(
+        users=_office_users(report.assessment.office),
+        subject=f"ข้อความใหม่จากส่วนกลาง ประเด็น {report.subitem.number}",
+        body=message.body,
+        url=reverse("subitem", args=[report.subitem.number]),
+        dedupe_key=f"message:{message.pk}",
+    )
+
+
+REMIND_DAYS_BEFORE = 3
+
+
+@shared_task(**TASK_OPTIONS)
+def remind_window_closing() -> int:
+    """A few days before a window closes, remind every office that has sub-items not yet sent."""
+    from orgprofile.models import Office
+
+    now = timezone.now()
+    sent = 0
+    for window in ReportingWindow.objects.filter(
+        office_closes_at__gt=now, office_closes_at__lte=now + timedelta(days=REMIND_DAYS_BEFORE)
+    ).select_related("catalogue"):
+        total = SubItem.objects.filter(catalogue=window.catalogue, reportable=True).count()
+        sent_per_office = dict(
+            SubItemReport.objects.filter(assessment__catalogue=window.catalogue)
+            .exclude(state=ReviewState.NOT_REPORTED)
+            .values_list("assessment__office_id")
+            .annotate(n=Count("id"))
+        )
+        for office in Office.objects.filter(is_active=True):
+            pending = total - sent_per_office.get(office.id, 0)
+            if pending <= 0:
+                continue
+            sent += notify(
+                users=_office_users(office),
+                subject="ใกล้ปิดระบบรายงาน PMQA 4.0",
+                body=(
+                    f"ระบบจะปิดการรายงานเมื่อ {format_thai_datetime(window.office_closes_at)} "
+                    f"สำนักงานยังมีประเด็นที่ยังไม่ได้ส่ง {pending} ประเด็น"
+                ),
+                url=reverse("readiness"),
+                dedupe_key=f"closing:{window.pk}:{window.office_closes_at:%Y%m%d%H%M}",
+            )
+    return sent
+
+
+__all__ = ["notify_not_certified", "notify_message", "remind_window_closing", "ReviewEvent"]
