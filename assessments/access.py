@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from orgprofile.roles import OFFICE_ROLES, role_of
-from pmqa_site import clock
 from orgprofile.selectors import office_of
+from pmqa_site import clock
 
 
 class EditRefused(PermissionDenied):

@@ -216,6 +216,9 @@ class ChecklistAnswer(models.Model):
     class Meta:
         unique_together = [("report", "item")]
 
+    def __str__(self) -> str:
+        return f"{self.report} {self.item_id}={self.value}"
+
 
 class AnswerText(models.Model):
     report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="answer_texts")
@@ -227,6 +230,9 @@ class AnswerText(models.Model):
 
     class Meta:
         unique_together = [("report", "field")]
+
+    def __str__(self) -> str:
+        return f"{self.report} field {self.field_id}"
 
 
 class CategoryAssignment(models.Model):
@@ -240,6 +246,9 @@ class CategoryAssignment(models.Model):
 
     class Meta:
         unique_together = [("assessment", "category")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} หมวด {self.category_id}: {self.user}"
 
 
 class ResultDimension(models.Model):
@@ -308,6 +317,9 @@ class Message(models.Model):
         verbose_name = _("ข้อความสื่อสาร")
         verbose_name_plural = _("ข้อความสื่อสาร")
 
+    def __str__(self) -> str:
+        return f"{self.report} {self.side} {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class ConversationRead(models.Model):
     """Up to when each side has read a sub-item's conversation (for unread marks)."""
@@ -318,6 +330,9 @@ class ConversationRead(models.Model):
 
     class Meta:
         unique_together = [("report", "side")]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.side} read {self.read_at}"
 
 
 # --- Reporting windows -------------------------------------------------------------------------
@@ -364,6 +379,9 @@ class WindowExtension(models.Model):
         verbose_name = _("การขยายเวลาเฉพาะสำนักงาน")
         verbose_name_plural = _("การขยายเวลาเฉพาะสำนักงาน")
 
+    def __str__(self) -> str:
+        return f"{self.office} → {self.until}"
+
 
 class Notification(models.Model):
     """What the product told a user (also sent by email); shown on their home page."""
@@ -378,3 +396,6 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.subject}"

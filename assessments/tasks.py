@@ -5,12 +5,11 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.contrib.auth import get_user_model
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from pmqa_site.templatetags.thai_dates import format_thai_datetime
-
-from django.db.models import Count
 
 from .models import Message, ReportingWindow, ReviewEvent, ReviewState, SubItem, SubItemReport
 from .services.notifications import notify

@@ -2,14 +2,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
+from .decorators import role_required
 from .forms import OfficeImportForm
 from .models import Office
 from .roles import CENTRAL_ROLES
 from .services import offices_import_csv
-from .decorators import role_required
 
 
+@require_safe
 @role_required(*CENTRAL_ROLES)
 def office_list(request):
     offices = Office.objects.filter(is_active=True).order_by("kind", "province", "name")

@@ -17,12 +17,16 @@ def now() -> datetime:
     return _request_time.get() or timezone.now()
 
 
+def _arrival() -> datetime:
+    return timezone.now()
+
+
 class RequestTimeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_time.set(timezone.now())
+        token = _request_time.set(_arrival())
         try:
             return self.get_response(request)
         finally:

@@ -3,6 +3,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_safe
 
 from orgprofile.decorators import role_required
 from orgprofile.roles import Role, role_of
@@ -29,6 +30,7 @@ class ThaiLoginView(LoginView):
         return context
 
 
+@require_safe
 @login_required
 def home(request):
     """Send each role to its own home page."""
@@ -55,6 +57,7 @@ def server_error(request):
     return render(request, "500.html", status=500)
 
 
+@require_safe
 @role_required(Role.ADMIN)
 def manage_home(request):
     from django.contrib.auth import get_user_model
@@ -73,6 +76,7 @@ def manage_home(request):
     )
 
 
+@require_GET
 def healthz(request):
     """Liveness for the reverse proxy and compose: the process answers and the database too."""
     from django.db import connection

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from orgprofile.decorators import role_required
 from orgprofile.roles import Role
@@ -101,6 +101,7 @@ AUDIT_SOURCES = {
 }
 
 
+@require_safe
 @role_required(Role.ADMIN)
 def audit(request):
     """Search the audit history by office, user and date."""

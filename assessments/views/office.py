@@ -7,15 +7,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from orgprofile.decorators import role_required
 from orgprofile.models import Office
-from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
+from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES, Role
 from orgprofile.selectors import office_may_view, office_of
 
 from ..access import EditRefused, office_may_edit
-from ..windows import office_window_state
 from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, SubItem
 from ..selectors import assessment_overview, current_catalogue, subitem_detail, unread_conversations
@@ -24,9 +23,9 @@ from ..services.answers import (
     category_assign,
     category_submit,
     subitem_answers_save,
-    subitem_missing,
     subitem_submit,
 )
+from ..windows import office_window_state
 
 ALL_ROLES = (*OFFICE_ROLES, *CENTRAL_ROLES)
 
@@ -71,6 +70,7 @@ def _profile_progress(office, catalogue):
     return profile_progress(office=office, fiscal_year=catalogue.fiscal_year)
 
 
+@require_safe
 @role_required(*ALL_ROLES)
 def office_home(request, code=None):
     office = _office(request, code)
@@ -95,6 +95,7 @@ def office_home(request, code=None):
     )
 
 
+@require_safe
 @role_required(*ALL_ROLES)
 def category_page(request, number: int, code=None):
     office = _office(request, code)
@@ -253,6 +254,7 @@ def category_submit_view(request, number: int):
     return redirect("category", number=number)
 
 
+@require_safe
 @role_required(*ALL_ROLES)
 def readiness(request, code=None):
     office = _office(request, code)

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from orgprofile.decorators import role_required
 from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES
@@ -20,6 +20,7 @@ from ..services.conversation import conversation_mark_read, message_post
 from ..services.review import QUEUE_STATES, report_decide, reports_certify_many
 
 
+@require_safe
 @role_required(*CENTRAL_ROLES)
 def review_home(request):
     form = QueueFilterForm(request.GET or None)

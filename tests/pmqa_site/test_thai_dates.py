@@ -5,7 +5,7 @@ from django.template import Context, Template
 
 from pmqa_site.templatetags.thai_dates import buddhist_year, thai_date, thai_date_short, thai_datetime
 
-UTC = datetime.timezone.utc
+UTC = datetime.UTC
 
 
 def test_buddhist_era_dates_in_bangkok_time():

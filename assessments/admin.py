@@ -1,0 +1,106 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    AnswerField,
+    Catalogue,
+    Category,
+    ChecklistItem,
+    EvidenceKind,
+    ReportingWindow,
+    ResultDimension,
+    ReviewEvent,
+    SubItem,
+    SubItemReport,
+    WindowExtension,
+)
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 0
+    fields = ("level", "order", "text")
+
+
+@admin.register(Catalogue)
+class CatalogueAdmin(admin.ModelAdmin):
+    list_display = ("fiscal_year", "title", "loaded_at")
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("catalogue", "number", "title")
+    list_filter = ("catalogue",)
+
+
+@admin.register(SubItem)
+class SubItemAdmin(admin.ModelAdmin):
+    list_display = ("number", "title", "catalogue", "reportable")
+    list_filter = ("catalogue", "reportable", "category__number")
+    inlines = [ChecklistItemInline]
+
+
+@admin.register(AnswerField)
+class AnswerFieldAdmin(admin.ModelAdmin):
+    """The ten fields of the answer summary: admins edit titles, help and order here."""
+
+    list_display = ("order", "title", "required", "catalogue")
+    list_editable = ("title", "required")
+    list_filter = ("catalogue",)
+
+
+@admin.register(EvidenceKind)
+class EvidenceKindAdmin(admin.ModelAdmin):
+    list_display = ("order", "code", "title", "catalogue")
+    list_filter = ("catalogue",)
+
+
+@admin.register(ResultDimension)
+class ResultDimensionAdmin(admin.ModelAdmin):
+    list_display = ("code", "title", "catalogue")
+
+
+@admin.register(SubItemReport)
+class SubItemReportAdmin(SimpleHistoryAdmin):
+    """Read-only: offices change reports through the product, reviewers through review pages."""
+
+    list_display = ("assessment", "subitem", "state", "version", "updated_at")
+    list_filter = ("state", "assessment__catalogue", "subitem__category__number")
+    search_fields = ("assessment__office__code", "assessment__office__name")
+    list_select_related = ("assessment__office", "assessment__catalogue", "subitem")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    """Append-only: nobody edits or deletes history."""
+
+    list_display = ("at", "report", "from_state", "to_state", "actor")
+    list_select_related = ("report__assessment__office", "report__subitem", "actor")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportingWindow)
+class ReportingWindowAdmin(SimpleHistoryAdmin):
+    list_display = ("catalogue", "office_opens_at", "office_closes_at", "review_opens_at", "review_closes_at")
+
+
+@admin.register(WindowExtension)
+class WindowExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ("office", "starts_at", "until", "reason", "created_by")

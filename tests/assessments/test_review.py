@@ -1,0 +1,200 @@
+"""Review states: every allowed move and every forbidden one; decisions through the real forms."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.models import Message, Notification, ReviewEvent, ReviewState, SubItemReport
+from assessments.services.reports import report_get_or_create
+from assessments.services.review import ALLOWED_MOVES, report_transition
+from tests.assessments.conftest import all_texts, form_data
+
+pytestmark = pytest.mark.django_db
+
+ALL = list(ReviewState.values)
+ROLE_FOR = {"office": "staff", "reviewer": "reviewer", "system": "staff"}
+
+
+def make_report(office, subitem, state):
+    report = report_get_or_create(office=office, subitem=subitem)
+    SubItemReport.objects.filter(pk=report.pk).update(state=state)
+    report.refresh_from_db()
+    return report
+
+
+@pytest.mark.parametrize("from_state,to_state", [(a, b) for a in ALL for b in ALL])
+def test_transition_table(request, office, subitem_111, from_state, to_state):
+    report = make_report(office, subitem_111, from_state)
+    who = ALLOWED_MOVES.get((from_state, to_state))
+    actor = request.getfixturevalue(ROLE_FOR.get(who, "reviewer"))
+    kwargs = {"reason": "ต้องแนบโครงการ"} if to_state == ReviewState.NOT_CERTIFIED else {}
+    if who is None:
+        with pytest.raises(ValidationError) as excinfo:
+            report_transition(report=report, to_state=to_state, user=actor, **kwargs)
+        assert "ไม่ได้" in excinfo.value.messages[0]
+        report.refresh_from_db()
+        assert report.state == from_state
+        assert not ReviewEvent.objects.exists()
+        return
+    report_transition(report=report, to_state=to_state, user=actor, system=(who == "system"), **kwargs)
+    report.refresh_from_db()
+    assert report.state == to_state
+    event = ReviewEvent.objects.get()
+    assert (event.from_state, event.to_state, event.actor) == (from_state, to_state, actor)
+
+
+@pytest.mark.parametrize("to_state", [ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED])
+def test_office_cannot_certify(staff, office, subitem_111, to_state):
+    report = make_report(office, subitem_111, ReviewState.AWAITING)
+    with pytest.raises(ValidationError) as excinfo:
+        report_transition(report=report, to_state=to_state, user=staff, reason="x")
+    assert "เฉพาะผู้ตรวจส่วนกลาง" in excinfo.value.messages[0]
+
+
+def test_reviewer_cannot_submit_for_the_office(reviewer, office, subitem_111):
+    report = make_report(office, subitem_111, ReviewState.NOT_REPORTED)
+    with pytest.raises(ValidationError):
+        report_transition(report=report, to_state=ReviewState.AWAITING, user=reviewer)
+
+
+def test_not_certifying_needs_a_reason(reviewer, office, subitem_111):
+    report = make_report(office, subitem_111, ReviewState.AWAITING)
+    with pytest.raises(ValidationError) as excinfo:
+        report_transition(report=report, to_state=ReviewState.NOT_CERTIFIED, user=reviewer, reason="  ")
+    assert "กรุณาระบุเหตุผลที่ไม่รับรอง" in excinfo.value.messages[0]
+    report.refresh_from_db()
+    assert report.state == ReviewState.AWAITING
+
+
+def submit_111(client, subitem):
+    full = {(i.level, i.order): "1" for i in subitem.checklist_items.all()}
+    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem, values=full, texts=all_texts()))
+    client.post(reverse("subitem-submit", args=["1.1.1"]))
+    return SubItemReport.objects.get(subitem=subitem)
+
+
+def test_reject_with_reason_notifies_office_and_change_becomes_new_data(
+    client_for, staff, reviewer, subitem_111, django_capture_on_commit_callbacks
+):
+    staff.email = "staff@example.go.th"
+    staff.save()
+    report = submit_111(client_for(staff), subitem_111)
+    assert report.state == ReviewState.AWAITING
+
+    reviewer_client = client_for(reviewer)
+    empty = reviewer_client.post(reverse("review-report", args=[report.pk]), {"decision": "reject", "reason": ""})
+    assert "กรุณาระบุเหตุผลที่ไม่รับรอง" in empty.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReviewState.AWAITING
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reviewer_client.post(
+            reverse("review-report", args=[report.pk]),
+            {"decision": "reject", "reason": "ยังไม่แนบโครงการที่อ้างอิง"},
+            follow=True,
+        )
+    assert "บันทึกผลการพิจารณา" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReviewState.NOT_CERTIFIED
+    assert Notification.objects.filter(user=staff, subject__contains="ไม่รับรอง").exists()
+    assert len(mail.outbox) == 1 and "ยังไม่แนบโครงการที่อ้างอิง" in mail.outbox[0].body
+
+    office_client = client_for(staff)
+    page = office_client.get(reverse("subitem", args=["1.1.1"])).content.decode()
+    assert "ส่วนกลางไม่รับรอง" in page and "ยังไม่แนบโครงการที่อ้างอิง" in page
+
+    # The office changes one tick: "new data", back in the queue, and the reviewer sees exactly that.
+    detail_values = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
+    detail_values[("significance", 2)] = "0"
+    office_client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, version=report.version, values=detail_values, texts=all_texts()))
+    report.refresh_from_db()
+    assert report.state == ReviewState.NEW_DATA
+    review_page = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
+    assert 'id="changes"' in review_page
+    changes = review_page[review_page.index('id="changes"'):review_page.index("</table>", review_page.index('id="changes"'))]
+    assert changes.count('data-change="item"') == 1
+    assert "Significance ข้อ 2" in changes
+
+
+def test_certify_and_history(client_for, staff, reviewer, subitem_111):
+    report = submit_111(client_for(staff), subitem_111)
+    client_for(reviewer).post(reverse("review-report", args=[report.pk]), {"decision": "certify", "reason": ""})
+    report.refresh_from_db()
+    assert report.state == ReviewState.CERTIFIED
+    page = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
+    assert "ประเด็นนี้ไม่ได้อยู่ระหว่างรอการรับรองผล" in page
+    assert page.count('class="list-group-item small"') == 2  # submit, certify
+
+
+def test_decision_on_a_subitem_not_awaiting_is_refused(client_for, reviewer, office, subitem_111):
+    report = make_report(office, subitem_111, ReviewState.NOT_REPORTED)
+    response = client_for(reviewer).post(reverse("review-report", args=[report.pk]), {"decision": "certify"})
+    assert "เปลี่ยนสถานะจาก" in response.content.decode()
+    report.refresh_from_db()
+    assert report.state == ReviewState.NOT_REPORTED
+
+
+def test_certify_many_after_confirmation_is_all_or_nothing(client_for, reviewer, office, catalogue):
+    from assessments.models import SubItem
+
+    waiting = [make_report(office, SubItem.objects.get(catalogue=catalogue, number=n), ReviewState.AWAITING) for n in ("1.3", "1.4")]
+    not_waiting = make_report(office, SubItem.objects.get(catalogue=catalogue, number="2.1"), ReviewState.NOT_REPORTED)
+    client = client_for(reviewer)
+    response = client.post(reverse("review-certify-many"), {"report": [r.pk for r in waiting] + [not_waiting.pk]}, follow=True)
+    assert "รับรองพร้อมกันไม่ได้" in response.content.decode()
+    assert SubItemReport.objects.filter(state=ReviewState.CERTIFIED).count() == 0
+    response = client.post(reverse("review-certify-many"), {"report": [r.pk for r in waiting]}, follow=True)
+    assert "รับรองแล้ว 2 ประเด็น" in response.content.decode()
+    assert SubItemReport.objects.filter(state=ReviewState.CERTIFIED).count() == 2
+
+
+def test_queue_filters_counts_and_order(client_for, reviewer, office, other_office, catalogue):
+    from assessments.models import SubItem
+
+    old = make_report(office, SubItem.objects.get(catalogue=catalogue, number="1.3"), ReviewState.AWAITING)
+    new = make_report(other_office, SubItem.objects.get(catalogue=catalogue, number="2.1"), ReviewState.NEW_DATA)
+    SubItemReport.objects.filter(pk=old.pk).update(state_changed_at=timezone.now() - timedelta(days=2))
+    SubItemReport.objects.filter(pk=new.pk).update(state_changed_at=timezone.now())
+    client = client_for(reviewer)
+    html = client.get(reverse("review-home")).content.decode()
+    assert html.index(f'data-report="{old.pk}"') < html.index(f'data-report="{new.pk}"')  # longest wait first
+    assert 'data-count="awaiting">1<' in html and 'data-count="new_data">1<' in html
+    only_spm = client.get(reverse("review-home"), {"kind": "spm"}).content.decode()
+    assert f'data-report="{new.pk}"' in only_spm and f'data-report="{old.pk}"' not in only_spm
+    cat2 = client.get(reverse("review-home"), {"category": "2"}).content.decode()
+    assert f'data-report="{old.pk}"' not in cat2
+
+
+def test_conversation_with_unread_marks_on_both_sides(
+    client_for, staff, reviewer, office, subitem_111, django_capture_on_commit_callbacks
+):
+    report = make_report(office, subitem_111, ReviewState.AWAITING)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(reviewer).post(reverse("message-send", args=[report.pk]), {"body": "ขอเอกสารเพิ่ม", "next": "review"})
+    home = client_for(staff).get(reverse("office-home")).content.decode()
+    assert 'id="unread"' in home and "1.1.1" in home[home.index('id="unread"'):]
+    client_for(staff).get(reverse("subitem", args=["1.1.1"]))  # reading clears the mark
+    assert 'id="unread"' not in client_for(staff).get(reverse("office-home")).content.decode()
+    client_for(staff).post(reverse("message-send", args=[report.pk]), {"body": "แนบแล้วครับ"})
+    queue = client_for(reviewer).get(reverse("review-home")).content.decode()
+    assert "ข้อความจากสำนักงานที่ยังไม่ได้อ่าน" in queue
+    assert Message.objects.count() == 2
+    assert Notification.objects.filter(user=staff, subject__contains="ข้อความใหม่").count() == 1
+
+
+def test_message_on_another_offices_subitem_is_refused(client_for, other_staff, office, subitem_111):
+    report = make_report(office, subitem_111, ReviewState.AWAITING)
+    response = client_for(other_staff).post(reverse("message-send", args=[report.pk]), {"body": "แทรก"})
+    assert response.status_code == 404
+    assert not Message.objects.exists()
+
+
+def test_empty_message_is_refused(client_for, staff, office, subitem_111):
+    report = make_report(office, subitem_111, ReviewState.AWAITING)
+    response = client_for(staff).post(reverse("message-send", args=[report.pk]), {"body": "  "}, follow=True)
+    assert "กรุณาพิมพ์ข้อความก่อนส่ง" in response.content.decode()
+    assert not Message.objects.exists()

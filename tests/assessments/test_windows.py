@@ -1,0 +1,150 @@
+"""Reporting windows: the close-second boundary, extensions, admin pages, reminders."""
+
+from datetime import datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.access import EditRefused, office_edit_check
+from assessments.models import AnswerText, Notification, ReportingWindow, WindowExtension
+from assessments.tasks import remind_window_closing
+from tests.assessments.conftest import form_data
+
+pytestmark = pytest.mark.django_db
+BKK = ZoneInfo("Asia/Bangkok")
+CLOSE = datetime(2026, 12, 31, 16, 30, tzinfo=BKK)
+
+
+@pytest.fixture
+def window(catalogue):
+    return ReportingWindow.objects.create(
+        catalogue=catalogue,
+        office_opens_at=CLOSE - timedelta(days=30),
+        office_closes_at=CLOSE,
+        review_opens_at=CLOSE - timedelta(days=30),
+        review_closes_at=CLOSE + timedelta(days=30),
+    )
+
+
+def test_close_second_boundary(staff, office, window):
+    office_edit_check(user=staff, office=office, at=CLOSE - timedelta(microseconds=1))
+    with pytest.raises(EditRefused) as excinfo:
+        office_edit_check(user=staff, office=office, at=CLOSE)
+    assert "ระบบปิดการรายงานแล้วเมื่อ 31 ธ.ค. 2569 16:30 น." in excinfo.value.message
+    with pytest.raises(EditRefused):
+        office_edit_check(user=staff, office=office, at=CLOSE + timedelta(seconds=1))
+
+
+def test_before_opening_is_refused(staff, office, window):
+    with pytest.raises(EditRefused) as excinfo:
+        office_edit_check(user=staff, office=office, at=window.office_opens_at - timedelta(seconds=1))
+    assert "ระบบยังไม่เปิดให้รายงาน" in excinfo.value.message
+
+
+def test_extension_lets_one_office_edit_after_close(staff, other_staff, office, other_office, window, admin_user):
+    from assessments.windows import window_extend
+
+    window_extend(user=admin_user, window=window, office=office, starts_at=CLOSE, until=CLOSE + timedelta(days=2), reason="น้ำท่วมสำนักงาน")
+    office_edit_check(user=staff, office=office, at=CLOSE + timedelta(days=1))
+    with pytest.raises(EditRefused):
+        office_edit_check(user=other_staff, office=other_office, at=CLOSE + timedelta(days=1))
+    with pytest.raises(EditRefused):
+        office_edit_check(user=staff, office=office, at=CLOSE + timedelta(days=2))
+
+
+def test_save_one_second_after_close_keeps_typed_text(client_for, staff, subitem_111, window):
+    client = client_for(staff)
+    with mock.patch("pmqa_site.clock._arrival", return_value=CLOSE + timedelta(seconds=1)):
+        response = client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ข้อความสุดท้ายก่อนปิด"}))
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "ระบบปิดการรายงานแล้ว" in html
+    assert "ข้อความสุดท้ายก่อนปิด" in html
+    assert not AnswerText.objects.exists()
+
+
+def test_the_request_arrival_is_the_instant_that_counts(client_for, staff, subitem_111, window):
+    """A save that arrived before the close is kept even though the server handles it after."""
+    closed_an_hour_ago = timezone.now() - timedelta(hours=1)
+    ReportingWindow.objects.filter(pk=window.pk).update(
+        office_opens_at=closed_an_hour_ago - timedelta(days=30), office_closes_at=closed_an_hour_ago
+    )
+    with mock.patch("pmqa_site.clock._arrival", return_value=closed_an_hour_ago - timedelta(seconds=1)):
+        response = client_for(staff).post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ทันเวลา"}))
+    assert response.status_code == 302
+    assert AnswerText.objects.get().text == "ทันเวลา"
+    # The same request arriving at the close is refused.
+    with mock.patch("pmqa_site.clock._arrival", return_value=closed_an_hour_ago):
+        response = client_for(staff).post(
+            reverse("subitem", args=["1.1.1"]), form_data(subitem_111, version=1, texts={1: "สาย"})
+        )
+    assert response.status_code == 403
+    assert AnswerText.objects.get().text == "ทันเวลา"
+
+
+def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user, office, catalogue):
+    client = client_for(admin_user)
+    page = client.get(reverse("windows"))
+    assert "ยังไม่ได้กำหนดช่วงเวลารายงาน" in page.content.decode()
+    data = {
+        "window-office_opens_at": "2026-11-01T08:00",
+        "window-office_closes_at": "2026-12-31T16:30",
+        "window-review_opens_at": "2026-11-01T08:00",
+        "window-review_closes_at": "2027-01-31T16:30",
+    }
+    response = client.post(reverse("windows"), data, follow=True)
+    assert "บันทึกช่วงเวลารายงานปีงบประมาณ 2566 แล้ว" in response.content.decode()
+    window = ReportingWindow.objects.get()
+    assert window.office_closes_at == CLOSE
+    assert "31 ธ.ค. 2569 16:30 น." in response.content.decode()
+
+    bad = client.post(reverse("windows"), {**data, "window-office_closes_at": "2026-10-01T08:00"})
+    assert "เวลาปิดการรายงานต้องอยู่หลังเวลาเปิด" in bad.content.decode()
+    window.refresh_from_db()
+    assert window.office_closes_at == CLOSE
+
+    ext = client.post(
+        reverse("window-extend"),
+        {"ext-office": office.pk, "ext-starts_at": "2027-01-02T08:00", "ext-until": "2027-01-01T08:00", "ext-reason": "ไฟดับ"},
+        follow=True,
+    )
+    assert "เวลาสิ้นสุดการขยายต้องอยู่หลังเวลาเริ่ม" in ext.content.decode()
+    assert not WindowExtension.objects.exists()
+    ext = client.post(
+        reverse("window-extend"),
+        {"ext-office": office.pk, "ext-starts_at": "2026-12-31T16:30", "ext-until": "2027-01-02T16:30", "ext-reason": "ไฟดับ"},
+        follow=True,
+    )
+    assert "ขยายเวลาให้" in ext.content.decode()
+    assert WindowExtension.objects.get().reason == "ไฟดับ"
+
+    closed = client.post(reverse("window-close"), follow=True)
+    assert "ปิดการรายงานของสำนักงานแล้ว" in closed.content.decode()
+    window.refresh_from_db()
+    assert window.office_closes_at <= timezone.now()
+    assert ReportingWindow.history.count() >= 2  # window changes are kept in the audit history
+
+
+def test_office_pages_show_time_left(client_for, staff, window):
+    closes = timezone.now() + timedelta(days=2, hours=3)
+    ReportingWindow.objects.filter(pk=window.pk).update(office_opens_at=timezone.now() - timedelta(days=1), office_closes_at=closes)
+    html = client_for(staff).get(reverse("office-home")).content.decode()
+    assert "ระบบเปิดให้รายงานถึง" in html
+    assert f"{closes.astimezone(BKK):%H:%M} น." in html and str(closes.astimezone(BKK).year + 543) in html
+    assert "เหลือเวลาอีก 2" in html
+
+
+def test_only_admins_manage_windows(client_for, reviewer, staff):
+    assert client_for(reviewer).get(reverse("windows")).status_code == 403
+    assert client_for(staff).post(reverse("window-close")).status_code == 403
+
+
+def test_reminder_before_close_once_per_office(staff, office, window):
+    with mock.patch("assessments.tasks.timezone.now", return_value=CLOSE - timedelta(days=2)):
+        assert remind_window_closing() == 1
+        assert remind_window_closing() == 0  # safe to run twice
+    note = Notification.objects.get(user=staff)
+    assert "ใกล้ปิดระบบรายงาน" in note.subject and "23 ประเด็น" in note.body

@@ -1,0 +1,179 @@
+"""Every URL × every role × another office's objects → allowed, or refused.
+
+The URL list is read from the URLconf, so a new URL fails this test until it is given a
+row in ACCESS below: nobody has to remember to cover it. The invariant checked for every
+row: no page or write of office A is reachable by office B's users, and a refused request
+changes nothing.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import URLResolver, get_resolver
+
+from assessments.models import Message, ReviewState, SubItem, SubItemReport
+from assessments.services.reports import report_get_or_create
+from orgprofile.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+ANON, STAFF_A, COORD_A, STAFF_B, REVIEWER, ADMIN = "anonymous", "staff_a", "coordinator_a", "staff_b", "reviewer", "admin"
+OFFICE_A = {STAFF_A, COORD_A}
+CENTRAL = {REVIEWER, ADMIN}
+EVERYONE = OFFICE_A | {STAFF_B} | CENTRAL
+# /office/... pages have no office in the URL: every office user sees their *own* office
+# there (the content check below proves office B never sees office A's data).
+OWN_OFFICE = OFFICE_A | {STAFF_B}
+
+# url name → who may GET it (200). Patterns whose parameters name office A's objects
+# (code, report_id, ...) are filled with office A's; STAFF_B must never be in such a row.
+ACCESS: dict[str, set[str]] = {
+    "home": set(),  # redirects every role to its own home
+    "login": {ANON},  # logged-in users are redirected away from the login page
+    "logout": set(),  # POST only
+    "password_change": EVERYONE,
+    "password_change_done": EVERYONE,
+    "healthz": EVERYONE | {ANON},
+    "manage-home": {ADMIN},
+    "office-list": CENTRAL,
+    "office-import": {ADMIN},
+    "office-home": OWN_OFFICE,
+    "category": OWN_OFFICE,
+    "category-submit": set(),  # POST only
+    "subitem": OWN_OFFICE,
+    "subitem-submit": set(),
+    "readiness": OWN_OFFICE,
+    "assignments": {COORD_A},
+    "office-assessment": OFFICE_A | CENTRAL,
+    "office-category": OFFICE_A | CENTRAL,
+    "office-subitem": OFFICE_A | CENTRAL,
+    "office-readiness": OFFICE_A | CENTRAL,
+    "review-home": CENTRAL,
+    "review-report": CENTRAL,
+    "review-certify-many": set(),
+    "message-send": set(),
+    "windows": {ADMIN},
+    "window-close": set(),
+    "window-extend": set(),
+    "audit": {ADMIN},
+}
+
+# Writes (POST) each role may make successfully on office A's objects; all others must be
+# refused (403/404/405 or a redirect to login) and change nothing.
+POST_ALLOWED: dict[str, set[str]] = {
+    "login": EVERYONE | {ANON},
+    "logout": EVERYONE | {ANON},
+    "password_change": EVERYONE,
+    "subitem": OWN_OFFICE,
+    "office-subitem": OFFICE_A,
+    "category-submit": OWN_OFFICE,
+    "subitem-submit": OWN_OFFICE,
+    "assignments": {COORD_A},
+    "message-send": OFFICE_A | CENTRAL,
+    "review-report": CENTRAL,
+    "review-certify-many": CENTRAL,
+    "office-import": {ADMIN},
+    "windows": {ADMIN},
+    "window-close": {ADMIN},
+    "window-extend": {ADMIN},
+}
+
+SKIP_PREFIXES = ("django-admin/",)
+
+
+def url_patterns(patterns=None, prefix=""):
+    patterns = get_resolver().url_patterns if patterns is None else patterns
+    for p in patterns:
+        route = prefix + str(p.pattern)
+        if route.startswith(SKIP_PREFIXES):
+            continue
+        if isinstance(p, URLResolver):
+            yield from url_patterns(p.url_patterns, route)
+        else:
+            yield route, p.name
+
+
+@pytest.fixture
+def world(db, office, other_office, make_user):
+    from django.core.management import call_command
+
+    call_command("load_catalogue", verbosity=0)
+    users = {
+        STAFF_A: make_user(Role.ESA_STAFF, office, username="staff_a"),
+        COORD_A: make_user(Role.ESA_COORDINATOR, office, username="coord_a"),
+        STAFF_B: make_user(Role.ESA_STAFF, other_office, username="staff_b"),
+        REVIEWER: make_user(Role.OBEC_REVIEWER, username="reviewer"),
+        ADMIN: make_user(Role.ADMIN, username="admin"),
+    }
+    subitem = SubItem.objects.get(catalogue__fiscal_year=2566, number="1.1.1")
+    report = report_get_or_create(office=office, subitem=subitem)
+    SubItemReport.objects.filter(pk=report.pk).update(state=ReviewState.AWAITING)
+    params = {"code": office.code, "number": None, "report_id": report.pk}
+    return {"users": users, "office": office, "report": report, "params": params}
+
+
+def fill(route: str, params: dict) -> str:
+    def value(match):
+        converter, name = match.group(1), match.group(2)
+        if name == "number":
+            return "1" if converter == "int" else "1.1.1"
+        if name not in params:
+            raise KeyError(f"no value for <{converter}:{name}> in {route}: add it to the world fixture")
+        return str(params[name])
+
+    return "/" + re.sub(r"<(?:(\w+):)?(\w+)>", value, route)
+
+
+def state_fingerprint():
+    return (
+        list(SubItemReport.objects.order_by("pk").values_list("state", "version")),
+        Message.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_every_url_is_classified():
+    names = {name for _route, name in url_patterns()}
+    unclassified = names - set(ACCESS)
+    assert not unclassified, f"classify these URLs in ACCESS (and POST_ALLOWED if they write): {sorted(unclassified)}"
+
+
+@pytest.mark.parametrize("role", [ANON, STAFF_A, COORD_A, STAFF_B, REVIEWER, ADMIN])
+def test_get_matrix(client, world, role):
+    if role != ANON:
+        client.force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
+    failures = []
+    for route, name in url_patterns():
+        url = fill(route, world["params"])
+        response = client.get(url)
+        allowed = role in ACCESS[name]
+        if allowed and response.status_code != 200:
+            failures.append(f"{role} GET {url} ({name}): expected 200, got {response.status_code}")
+        if not allowed and response.status_code == 200:
+            failures.append(f"{role} GET {url} ({name}): expected refusal, got 200")
+        if not allowed and role == ANON and response.status_code not in (302, 405):
+            failures.append(f"{role} GET {url} ({name}): expected redirect to login, got {response.status_code}")
+        if role == STAFF_B and response.status_code == 200:
+            assert world["office"].name not in response.content.decode(), f"{url} shows office A to office B"
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", [ANON, STAFF_B, REVIEWER, STAFF_A])
+def test_post_matrix_refusals_change_nothing(client, world, role):
+    if role != ANON:
+        client.force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
+    failures = []
+    for route, name in url_patterns():
+        if role in POST_ALLOWED.get(name, set()):
+            continue
+        url = fill(route, world["params"])
+        before = state_fingerprint()
+        response = client.post(url, {"body": "x", "decision": "certify", "report": [world["report"].pk], "version": "0"})
+        if response.status_code not in (302, 403, 404, 405):
+            failures.append(f"{role} POST {url} ({name}): expected refusal, got {response.status_code}")
+        if response.status_code == 302 and role != ANON and "/accounts/login/" not in response.headers.get("Location", ""):
+            failures.append(f"{role} POST {url} ({name}): redirected to {response.headers.get('Location')} (a write?)")
+        if state_fingerprint() != before:
+            failures.append(f"{role} POST {url} ({name}): changed data")
+    assert not failures, "\n".join(failures)
