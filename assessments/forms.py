@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ class SubItemAnswerForm(forms.Form):
     """Checklist values (item_<id>) and the answer summary (field_<id>) of one sub-item."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    editor_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args, detail: SubItemDetail, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +44,7 @@ class SubItemAnswerForm(forms.Form):
                 error_messages={"max_length": _("ข้อความยาวเกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d)")},
             )
         self.fields["version"].initial = detail.version
+        self.fields["editor_token"].initial = uuid.uuid4().hex
 
     def item_field(self, item):
         return self[f"item_{item.id}"]

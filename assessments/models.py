@@ -188,6 +188,9 @@ class SubItemReport(models.Model):
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     state_changed_at = models.DateTimeField(null=True, blank=True)
+    # The page (browser tab) whose form made the last save: saves racing each other from
+    # one tab (an autosave in flight when the user presses save) are not a conflict.
+    last_editor_token = models.CharField(max_length=32, blank=True)
     history = audit_history()
 
     class Meta:

@@ -55,12 +55,14 @@ def subitem_answers_save(
     base_version: int,
     values: dict[int, int | None],
     texts: dict[int, str],
+    editor_token: str = "",
 ) -> SaveResult:
     """Save checklist values (item id → 1/0/None) and answer texts (field id → text).
 
     Refused whole, with nothing changed, when the user may not edit the office now, when a
     value is not 1, 0 or blank, when an id is not of this sub-item, or when the form is
-    stale (drawn from an older version than the one saved now).
+    stale: drawn from an older version than the one saved now, by someone else (another
+    page than `editor_token`), and saying something else than what is saved.
     """
     office_edit_check(user=user, office=office)
     report = report_get_or_create(office=office, subitem=subitem)
@@ -77,7 +79,8 @@ def subitem_answers_save(
     current_values = dict(ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value"))
     current_texts = dict(AnswerText.objects.filter(report=report).values_list("field_id", "text"))
 
-    if base_version != report.version and _differs(values, texts, current_values, current_texts):
+    same_page = bool(editor_token) and editor_token == report.last_editor_token
+    if base_version != report.version and not same_page and _differs(values, texts, current_values, current_texts):
         detail = subitem_detail(office=office, subitem=subitem)
         changes = []
         for level, items in detail.items_by_level:
@@ -111,6 +114,8 @@ def subitem_answers_save(
             changed.append(f"field:{field_id}")
     if changed:
         report = report_touch(report=report, user=user)
+        SubItemReport.objects.filter(pk=report.pk).update(last_editor_token=editor_token)
+        report.last_editor_token = editor_token
     return SaveResult(report=report, changed=changed)
 
 

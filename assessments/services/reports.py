@@ -35,7 +35,7 @@ def report_touch(*, report: SubItemReport, user) -> SubItemReport:
     Callers have already run access.office_edit_check.
     """
     SubItemReport.objects.filter(pk=report.pk).update(
-        version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now(), last_editor_token=""
     )
     report.refresh_from_db()
     if report.state in STATES_THAT_BECOME_NEW_DATA:

@@ -192,6 +192,7 @@ def _subitem_save(request, office, subitem):
             base_version=form.cleaned_data["version"],
             values=form.cleaned_values(),
             texts=form.cleaned_texts(),
+            editor_token=form.cleaned_data.get("editor_token") or "",
         )
     except EditRefused as exc:
         if is_htmx:

@@ -202,3 +202,20 @@ def test_staff_cannot_assign_and_coordinator_cannot_assign_outsiders(client_for,
     )
     assert "เลือกผู้รับผิดชอบไม่ถูกต้อง" in response.content.decode()
     assert not CategoryAssignment.objects.exists()
+
+
+def test_saves_racing_from_the_same_page_are_not_a_conflict(client_for, staff, subitem_111):
+    """An autosave still in flight when the user presses save comes from the same page."""
+    client = client_for(staff)
+    url = reverse("subitem", args=["1.1.1"])
+    token = "a" * 32
+    first = form_data(subitem_111, version=0, texts={1: "ร่างแรก"}) | {"editor_token": token}
+    client.post(url, first, HTTP_HX_REQUEST="true")
+    # The page still shows version 0 (the autosave's answer has not arrived) and has more text.
+    second = form_data(subitem_111, version=0, texts={1: "ร่างแรก", 2: "เพิ่มอีกหัวข้อ"}) | {"editor_token": token}
+    response = client.post(url, second)
+    assert response.status_code == 302
+    assert AnswerText.objects.get(field__order=2).text == "เพิ่มอีกหัวข้อ"
+    # Another page with the same old version is still refused.
+    other = form_data(subitem_111, version=0, texts={1: "หน้าอื่น"}) | {"editor_token": "b" * 32}
+    assert client.post(url, other).status_code == 409

@@ -7,10 +7,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+from celery import Celery
 from django.conf import settings
 from django.db import connection
 
-from pmqa_site.celery import app
 from pmqa_site.tasks import health_check
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,16 +52,17 @@ def test_health_check_round_trip_through_a_real_worker(redis_url, tmp_path):
         stdout=open(tmp_path / "worker.log", "w"),
         stderr=subprocess.STDOUT,
     )
-    app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    # A client app of its own: the project's app is configured eager for the other tests.
+    client = Celery("pmqa-test-client", broker=redis_url, backend=redis_url)
     try:
         token = uuid.uuid4().hex
-        result = health_check.delay(token)
+        result = client.send_task(health_check.name, args=[token])
         payload = result.get(timeout=60)
         assert payload["token"] == token
         assert payload["database"] is True
         print(f"Celery round trip via {redis_url}: {payload}")
     finally:
-        app.conf.update(task_always_eager=True)
+        client.close()
         worker.terminate()
         worker.wait(timeout=30)
         assert connection.vendor in ("postgresql", "sqlite")
