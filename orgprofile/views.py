@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -127,7 +128,9 @@ def profile_detail(request, code):
 def profile_print(request, code):
     office = _profile_office(request, code)
     sheet = profile_sheet(office=office, fiscal_year=_profile_year())
-    return render(request, "orgprofile/profile_print.html", {"office": office, "sheet": sheet})
+    return render(
+        request, "orgprofile/profile_print.html", {"office": office, "sheet": sheet, "now_at": timezone.now()}
+    )
 
 
 @login_required
