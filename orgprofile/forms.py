@@ -23,9 +23,11 @@ class OfficeImportForm(forms.Form):
 
 
 class ProfileAnswerForm(forms.Form):
-    html = forms.CharField(label=_("คำตอบ"), required=False, widget=forms.Textarea(attrs={"rows": 12}))
+    html = forms.CharField(label=_("คำตอบ"), required=False, widget=forms.Textarea(attrs={"rows": 12, "class": "form-control"}))
     not_applicable = forms.BooleanField(
-        label=_("ส่วนราชการมีลักษณะงานไม่เกี่ยวข้องกับคำถามในข้อนี้"), required=False
+        label=_("ส่วนราชการมีลักษณะงานไม่เกี่ยวข้องกับคำถามในข้อนี้"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 

@@ -130,7 +130,7 @@ class _TextLines(HTMLParser):
         self.current: list[str] = []
 
     def _break(self):
-        line = " ".join("".join(self.current).split())
+        line = " ".join("".join(self.current).split()).strip(" |")
         if line:
             self.lines.append(line)
         self.current = []

@@ -15,7 +15,7 @@
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
 
   function setStatus(text, isError) {
-    var status = document.getElementById("autosave-status");
+    var status = document.querySelector("#autosave-box .autosave-status");
     if (!status) return;
     status.textContent = text;
     status.classList.toggle("is-error", !!isError);
