@@ -51,7 +51,7 @@ _ANSWERED = Q(not_applicable=True) | ~Q(html="")
 
 
 def profile_progress(*, office: Office, fiscal_year: int) -> tuple[int, int]:
-    """(questions answered, questions asked) for the office home. Two queries."""
+    """(questions answered, questions asked) for the office home. Three small queries."""
     question_set = profile_question_set_for(fiscal_year=fiscal_year)
     if question_set is None:
         return 0, 0

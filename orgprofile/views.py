@@ -89,21 +89,22 @@ def _profile_question(*, fiscal_year: int, number: int) -> ProfileQuestion:
     return get_object_or_404(ProfileQuestion, question_set=question_set, number=number)
 
 
-@login_required
-def profile_home(request):
-    """The signed-in office's own profile; reviewers and admins choose an office first."""
+def _own_office_redirect(request, view_name: str):
+    """Office users go to their own office's page; reviewers and admins choose an office first."""
     office = office_of(request.user)
     if office is None:
         return redirect("office-list")
-    return redirect("profile-detail", code=office.code)
+    return redirect(view_name, code=office.code)
+
+
+@login_required
+def profile_home(request):
+    return _own_office_redirect(request, "profile-detail")
 
 
 @login_required
 def profile_print_own(request):
-    office = office_of(request.user)
-    if office is None:
-        return redirect("office-list")
-    return redirect("profile-print", code=office.code)
+    return _own_office_redirect(request, "profile-print")
 
 
 @login_required
