@@ -16,11 +16,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.html import escape
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from assessments.access import office_edit_check
+from pmqa_site.templatetags.thai_dates import format_thai_datetime
 
 from .models import (
     Membership,
@@ -188,7 +188,7 @@ class StaleAnswer(Exception):
     def __init__(self, *, answer: ProfileAnswer):
         self.answer = answer
         who = answer.updated_by.get_full_name() or answer.updated_by.username if answer.updated_by else _("ผู้อื่น")
-        when = localtime(answer.updated_at).strftime("%H:%M น.") if answer.updated_at else ""
+        when = format_thai_datetime(answer.updated_at)
         self.message = _(
             "ไม่ได้บันทึก: คำตอบข้อนี้ถูกแก้ไขโดย %(who)s เมื่อ %(when)s หลังจากที่ท่านเปิดแบบฟอร์มนี้ "
             "ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม โปรดดูความแตกต่างด้านล่าง แล้วนำข้อความไปรวมกับฉบับล่าสุดก่อนบันทึกอีกครั้ง"
