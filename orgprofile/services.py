@@ -261,7 +261,7 @@ def profile_get_or_create(*, office: Office, fiscal_year: int) -> Profile:
 
 def _answer_locked(*, profile: Profile, question: ProfileQuestion) -> ProfileAnswer:
     ProfileAnswer.objects.get_or_create(profile=profile, question=question)
-    return ProfileAnswer.objects.select_for_update().select_related("updated_by").get(profile=profile, question=question)
+    return ProfileAnswer.objects.select_for_update(of=("self",)).select_related("updated_by").get(profile=profile, question=question)
 
 
 def _revision_append(*, answer: ProfileAnswer, kind: str, user, at, restored_from=None) -> ProfileAnswerRevision:
@@ -341,7 +341,7 @@ def profile_answer_save(
 @transaction.atomic
 def profile_answer_restore(*, user, revision: ProfileAnswerRevision) -> ProfileAnswer:
     """Make an earlier revision the current answer again, as a new revision."""
-    answer = ProfileAnswer.objects.select_for_update().select_related("profile__office").get(pk=revision.answer_id)
+    answer = ProfileAnswer.objects.select_for_update(of=("self",)).select_related("profile__office").get(pk=revision.answer_id)
     office_edit_check(user=user, office=answer.profile.office)
     now = timezone.now()
     answer.html, answer.not_applicable, answer.is_carried = revision.html, revision.not_applicable, False

@@ -346,3 +346,54 @@ def test_questions_json_has_thirteen_questions():
 
     data = json.loads((Path(__file__).resolve().parents[2] / "orgprofile/data/profile_questions_2566.json").read_text())
     assert [q["number"] for p in data["parts"] for g in p["groups"] for q in g["questions"]] == list(range(1, 14))
+
+
+def test_autosave_reports_what_the_sanitiser_removed(questions, staff, client_for):
+    response = client_for(staff).post(
+        edit_url(staff.membership.office, 6),
+        {"html": '<p>โครงสร้าง</p><iframe src="https://evil.example/"></iframe>', "version": 0},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "บันทึกแล้ว เวลา" in page
+    assert "กรอบหน้าเว็บหรือวัตถุฝัง" in page
+    assert ProfileAnswer.objects.get().html == "<p>โครงสร้าง</p>"
+
+
+def test_autosave_refused_for_reviewer_in_thai(questions, office, reviewer, client_for):
+    response = client_for(reviewer).post(
+        edit_url(office, 6), {"html": "<p>x</p>", "version": 0}, headers={"HX-Request": "true"}
+    )
+    page = response.content.decode()
+    assert "is-error" in page
+    assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in page
+    assert not ProfileAnswer.objects.exists()
+
+
+def test_reviewer_opening_the_editor_is_sent_to_the_read_only_page(questions, office, reviewer, client_for):
+    response = client_for(reviewer).get(edit_url(office, 1), follow=True)
+    assert response.redirect_chain[-1][0].startswith(reverse("profile-detail", kwargs={"code": office.code}))
+    assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in response.content.decode()
+    assert "เขียนคำตอบ" not in response.content.decode()
+
+
+def test_too_long_answer_is_refused_naming_the_limit(questions, staff, client_for):
+    response = client_for(staff).post(edit_url(staff.membership.office, 7), {"html": "ก" * 500_001, "version": 0})
+    assert response.status_code == 400
+    assert "เกินกำหนด 500,000 ตัวอักษร" in response.content.decode()
+    assert "ก" * 1000 in response.content.decode()  # the typed text comes back
+    assert not ProfileAnswer.objects.exists()
+
+
+def test_unknown_question_is_404(questions, staff, client_for):
+    assert client_for(staff).get(edit_url(staff.membership.office, 14)).status_code == 404
+
+
+def test_restore_refused_for_other_office(questions, office, staff, other_staff, client_for):
+    profile_answer_save(
+        user=staff, office=office, fiscal_year=YEAR, question=questions[8], html="<p>เดิม</p>",
+        not_applicable=False, version=0,
+    )
+    url = reverse("profile-revision-restore", kwargs={"code": office.code, "number": 8, "revision": 1})
+    assert client_for(other_staff).post(url).status_code == 403
+    assert ProfileAnswerRevision.objects.count() == 1
