@@ -93,3 +93,27 @@ def test_staff_writes_table_marks_not_applicable_and_sees_the_diff(page, staff, 
     assert page.pdf(format="A4").startswith(b"%PDF")
     csp = [e for e in errors if "Content Security Policy" in e or "Refused" in e]
     assert not csp and not page.evaluate("window.__csp"), "\n".join(csp)
+
+
+def test_staff_inserts_a_picture_and_a_too_large_one_is_refused(page, staff, questions, tmp_path):
+    from PIL import Image
+
+    small, large = tmp_path / "diagram.png", tmp_path / "huge.png"
+    Image.new("RGB", (120, 60), (20, 90, 200)).save(small)
+    Image.new("RGB", (4100, 10), (20, 90, 200)).save(large)
+    browser_login(page, staff.username)
+    page.goto(page.base_url + f"/offices/{staff.membership.office.code}/profile/q/4/")
+    page.locator("#answer-editor .ql-editor").click()
+    page.keyboard.type("แผนผังอาคาร")
+    page.locator("#answer-image-input").set_input_files(str(large))
+    page.locator("#autosave-box .autosave-status.is-error", has_text="เกินกำหนด 4000×4000 พิกเซล").wait_for()
+    page.locator("#answer-image-input").set_input_files(str(small))
+    page.locator("#answer-editor .ql-editor img[src^='/profile/images/']").wait_for()
+    page.get_by_role("button", name="บันทึก", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    assert "บันทึกคำตอบข้อ (4) แล้ว" in page.content()
+    page.goto(page.base_url + "/profile/")
+    picture = page.locator("#q4 .profile-answer img")
+    picture.wait_for()
+    assert page.evaluate("(img) => img.complete && img.naturalWidth", picture.element_handle()) == 120
+    shot(page, tmp_path, "profile-picture.png")
