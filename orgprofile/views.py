@@ -139,10 +139,9 @@ def profile_print(request, code):
 def profile_carry(request, code):
     office = _profile_office(request, code)
     fiscal_year = _profile_year()
+    # EditRefused is a PermissionDenied: the 403 page shows its Thai message.
     try:
         profile_carry_forward(user=request.user, office=office, fiscal_year=fiscal_year)
-    except EditRefused as exc:
-        messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -193,7 +192,7 @@ def profile_answer_edit(request, code, number):
         )
 
     form = ProfileAnswerForm(request.POST)
-    error, stale = None, None
+    error, stale, status = None, None, 400
     if not form.is_valid():
         error = _("แบบฟอร์มไม่ครบถ้วน โปรดโหลดหน้านี้ใหม่ (ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม)")
     else:
@@ -209,10 +208,9 @@ def profile_answer_edit(request, code, number):
                 autosave=autosave,
             )
         except EditRefused as exc:
-            error = exc.message
+            error, status = exc.message, 403
         except StaleAnswer as exc:
-            stale = exc
-            error = exc.message
+            stale, error, status = exc, exc.message, 409
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -251,7 +249,7 @@ def profile_answer_edit(request, code, number):
             office=office, fiscal_year=fiscal_year, question=question, answer=stale.answer if stale else answer,
             form=form, error=error, stale=stale, diff=diff,
         ),
-        status=409 if stale else 400,
+        status=status,
     )
 
 
@@ -295,12 +293,8 @@ def profile_revision_restore(request, code, number, revision):
         answer__profile__office=office, answer__profile__fiscal_year=fiscal_year, answer__question=question,
         number=revision,
     )
-    try:
-        profile_answer_restore(user=request.user, revision=old)
-    except EditRefused as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("เรียกคืนฉบับที่ %(n)d เป็นคำตอบปัจจุบันแล้ว (บันทึกเป็นฉบับใหม่)") % {"n": old.number})
+    profile_answer_restore(user=request.user, revision=old)  # EditRefused → the 403 page, in Thai
+    messages.success(request, _("เรียกคืนฉบับที่ %(n)d เป็นคำตอบปัจจุบันแล้ว (บันทึกเป็นฉบับใหม่)") % {"n": old.number})
     return redirect("profile-revisions", code=office.code, number=question.number)
 
 

@@ -301,7 +301,13 @@ def test_reviewer_reads_any_profile_but_cannot_write(questions, office, staff, r
     assert "กฎหมายสำคัญ" in client.get(reverse("profile-print", kwargs={"code": office.code})).content.decode()
     assert f'href="/offices/{office.code}/profile/"' in client.get(reverse("office-list")).content.decode()
     response = client.post(edit_url(office, 5), {"html": "<p>แก้โดยผู้ตรวจ</p>", "version": 1})
+    assert response.status_code == 403
     assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in response.content.decode()
+    response = client.post(reverse("profile-carry-forward", kwargs={"code": office.code}))
+    assert response.status_code == 403
+    assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in response.content.decode()
+    restore = reverse("profile-revision-restore", kwargs={"code": office.code, "number": 5, "revision": 1})
+    assert client.post(restore).status_code == 403
     assert ProfileAnswer.objects.get().html == "<p>กฎหมายสำคัญ</p>"
 
 
