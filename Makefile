@@ -28,6 +28,7 @@ setup: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_offices
 	$(PY) manage.py load_catalogue
+	$(PY) manage.py load_profile_questions
 	$(PY) manage.py demo_setup
 
 ## Run the product on http://127.0.0.1:8000 with the embedded default (SQLite, no services).

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Office
+from .models import Membership, Office, ProfileAnswerRevision, ProfileQuestion, ProfileQuestionSet
 
 
 @admin.register(Office)
@@ -16,3 +16,36 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ("user", "office")
     search_fields = ("user__username", "office__name", "office__code")
     autocomplete_fields = ("office",)
+
+
+# --- Organisation profile -------------------------------------------------------------------
+
+
+class ProfileQuestionInline(admin.TabularInline):
+    model = ProfileQuestion
+    fields = ("number", "part_number", "group_letter", "title")
+    extra = 0
+
+
+@admin.register(ProfileQuestionSet)
+class ProfileQuestionSetAdmin(admin.ModelAdmin):
+    list_display = ("fiscal_year", "title")
+    inlines = [ProfileQuestionInline]
+
+
+@admin.register(ProfileAnswerRevision)
+class ProfileAnswerRevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are history, written only by the profile services."""
+
+    list_display = ("answer", "number", "kind", "created_by", "saved_at")
+    list_select_related = ("answer__profile__office", "answer__question", "created_by")
+    list_filter = ("kind",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -20,3 +20,17 @@ class OfficeImportForm(forms.Form):
             return upload.read().decode("utf-8")
         except UnicodeDecodeError as exc:
             raise forms.ValidationError(_("ไฟล์ต้องเข้ารหัสแบบ UTF-8 (บันทึกจาก Excel เป็น CSV UTF-8)")) from exc
+
+
+class ProfileAnswerForm(forms.Form):
+    html = forms.CharField(label=_("คำตอบ"), required=False, widget=forms.Textarea(attrs={"rows": 12, "class": "form-control"}))
+    not_applicable = forms.BooleanField(
+        label=_("ส่วนราชการมีลักษณะงานไม่เกี่ยวข้องกับคำถามในข้อนี้"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ProfileImageForm(forms.Form):
+    image = forms.FileField(label=_("รูปภาพ (JPEG หรือ PNG ไม่เกิน 1 MB)"))

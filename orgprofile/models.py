@@ -50,3 +50,169 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.office}"
+
+
+# --- Organisation profile (ลักษณะสำคัญขององค์การ) ---------------------------------------------
+
+
+class ProfileQuestionSet(models.Model):
+    """The 13 profile questions and their answering instructions for one fiscal year (B.E.)."""
+
+    fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ"), unique=True)
+    title = models.CharField(_("ชื่อ"), max_length=200)
+    intro = models.TextField(_("คำนำ"), blank=True)
+    instructions_title = models.CharField(_("หัวข้อคำอธิบาย"), max_length=200, blank=True)
+    instructions_subtitle = models.CharField(_("หัวข้อย่อยคำอธิบาย"), max_length=200, blank=True)
+    instructions = models.JSONField(_("คำอธิบายการตอบคำถาม"), default=list)
+    not_applicable_text = models.CharField(_("ข้อความเมื่อไม่เกี่ยวข้อง"), max_length=300)
+    source = models.CharField(_("ที่มา"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-fiscal_year"]
+        verbose_name = _("ชุดคำถามลักษณะสำคัญขององค์การ")
+        verbose_name_plural = _("ชุดคำถามลักษณะสำคัญขององค์การ")
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.fiscal_year}"
+
+
+class ProfileQuestion(models.Model):
+    question_set = models.ForeignKey(
+        ProfileQuestionSet, on_delete=models.CASCADE, related_name="questions", verbose_name=_("ชุดคำถาม")
+    )
+    number = models.PositiveSmallIntegerField(_("ข้อ"))
+    part_number = models.CharField(_("ส่วน"), max_length=5)
+    part_title = models.CharField(_("ชื่อส่วน"), max_length=300)
+    part_description = models.TextField(_("คำอธิบายส่วน"), blank=True)
+    group_letter = models.CharField(_("กลุ่ม"), max_length=5)
+    group_title = models.CharField(_("ชื่อกลุ่ม"), max_length=300)
+    title = models.CharField(_("คำถาม"), max_length=300)
+    sub_questions = models.JSONField(_("คำถามย่อย"), default=list)
+
+    class Meta:
+        ordering = ["question_set", "number"]
+        constraints = [models.UniqueConstraint(fields=["question_set", "number"], name="profile_question_unique_number")]
+        verbose_name = _("คำถามลักษณะสำคัญขององค์การ")
+        verbose_name_plural = _("คำถามลักษณะสำคัญขององค์การ")
+
+    def __str__(self) -> str:
+        return f"({self.number}) {self.title}"
+
+
+class Profile(models.Model):
+    """One office's profile for one fiscal year."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="profiles", verbose_name=_("สำนักงาน"))
+    fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ"))
+    question_set = models.ForeignKey(ProfileQuestionSet, on_delete=models.PROTECT, related_name="profiles")
+    carried_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to",
+        verbose_name=_("ยกมาจาก"),
+    )
+    carried_at = models.DateTimeField(_("ยกมาเมื่อ"), null=True, blank=True)
+    carried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["office", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["office", "fiscal_year"], name="profile_unique_office_year")]
+        verbose_name = _("ลักษณะสำคัญขององค์การ")
+        verbose_name_plural = _("ลักษณะสำคัญขององค์การ")
+
+    def __str__(self) -> str:
+        return f"{self.office} {self.fiscal_year}"
+
+
+class ProfileAnswer(models.Model):
+    """The current text of one answer. Every change also appends a ProfileAnswerRevision."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(ProfileQuestion, on_delete=models.PROTECT, related_name="answers")
+    html = models.TextField(_("คำตอบ"), blank=True)
+    not_applicable = models.BooleanField(_("ไม่เกี่ยวข้องกับส่วนราชการ"), default=False)
+    is_carried = models.BooleanField(_("ยกมาจากปีก่อน ยังไม่ได้ปรับปรุง"), default=False)
+    # Bumped on every save; a form that posts an older number is stale and refused.
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["profile", "question__number"]
+        constraints = [models.UniqueConstraint(fields=["profile", "question"], name="profile_answer_unique_question")]
+        verbose_name = _("คำตอบลักษณะสำคัญขององค์การ")
+        verbose_name_plural = _("คำตอบลักษณะสำคัญขององค์การ")
+
+    def __str__(self) -> str:
+        return f"{self.profile} ({self.question.number})"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.not_applicable or bool(self.html.strip())
+
+
+class ProfileAnswerRevision(models.Model):
+    """A kept copy of an answer: who saved what, when. Restoring writes a new revision."""
+
+    class Kind(models.TextChoices):
+        SAVE = "save", _("บันทึก")
+        AUTOSAVE = "autosave", _("บันทึกอัตโนมัติ")
+        RESTORE = "restore", _("เรียกคืนฉบับก่อน")
+        CARRY = "carry", _("ยกมาจากปีก่อน")
+
+    answer = models.ForeignKey(ProfileAnswer, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("ฉบับที่"))
+    kind = models.CharField(_("ประเภท"), max_length=10, choices=Kind.choices)
+    html = models.TextField(_("คำตอบ"), blank=True)
+    not_applicable = models.BooleanField(_("ไม่เกี่ยวข้องกับส่วนราชการ"), default=False)
+    answer_version = models.PositiveIntegerField(default=0)
+    restored_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("เริ่มเมื่อ"))
+    # Autosaves by one person within a few minutes extend one revision instead of making
+    # dozens; saved_at is the last of them. Explicit saves and restores always add a revision.
+    saved_at = models.DateTimeField(_("บันทึกเมื่อ"))
+
+    class Meta:
+        ordering = ["answer", "-number"]
+        constraints = [models.UniqueConstraint(fields=["answer", "number"], name="profile_revision_unique_number")]
+        verbose_name = _("ฉบับแก้ไขคำตอบ")
+        verbose_name_plural = _("ฉบับแก้ไขคำตอบ")
+
+    def __str__(self) -> str:
+        return f"{self.answer} #{self.number}"
+
+
+def _profile_image_name(instance, filename: str) -> str:
+    # Generated names only: the uploaded file name never reaches the disk.
+    return f"profile-images/{instance.office_id}/{instance.pk}.{instance.extension}"
+
+
+class ProfileImage(models.Model):
+    """A picture (diagram) used inside profile answers, re-encoded on upload."""
+
+    id = models.UUIDField(primary_key=True, editable=False)
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="profile_images")
+    file = models.FileField(upload_to=_profile_image_name, max_length=200)
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("รูปภาพประกอบลักษณะสำคัญขององค์การ")
+        verbose_name_plural = _("รูปภาพประกอบลักษณะสำคัญขององค์การ")
+
+    @property
+    def extension(self) -> str:
+        return "png" if self.content_type == "image/png" else "jpg"

@@ -57,6 +57,17 @@ ACCESS: dict[str, set[str]] = {
     "window-close": set(),
     "window-extend": set(),
     "audit": {ADMIN},
+    # Organisation profile.
+    "profile-home": set(),  # redirects to the office's own profile
+    "profile-print-own": set(),  # redirects to the office's own print view
+    "profile-detail": OFFICE_A | CENTRAL,
+    "profile-print": OFFICE_A | CENTRAL,
+    "profile-revisions": OFFICE_A | CENTRAL,
+    "profile-image": OFFICE_A | CENTRAL,
+    "profile-answer-edit": OFFICE_A,  # a reviewer's GET redirects to the read-only page
+    "profile-carry-forward": set(),
+    "profile-image-upload": set(),
+    "profile-revision-restore": set(),
 }
 
 # Writes (POST) each role may make successfully on office A's objects; all others must be
@@ -77,6 +88,10 @@ POST_ALLOWED: dict[str, set[str]] = {
     "windows": {ADMIN},
     "window-close": {ADMIN},
     "window-extend": {ADMIN},
+    "profile-answer-edit": OFFICE_A,
+    "profile-carry-forward": OFFICE_A,
+    "profile-image-upload": OFFICE_A,
+    "profile-revision-restore": OFFICE_A,
 }
 
 SKIP_PREFIXES = ("django-admin/",)
@@ -109,8 +124,32 @@ def world(db, office, other_office, make_user):
     subitem = SubItem.objects.get(catalogue__fiscal_year=2566, number="1.1.1")
     report = report_get_or_create(office=office, subitem=subitem)
     SubItemReport.objects.filter(pk=report.pk).update(state=ReviewState.AWAITING)
-    params = {"code": office.code, "number": None, "report_id": report.pk}
+    call_command("load_profile_questions", verbosity=0)
+    profile_image, revision = _profile_objects(office, users[STAFF_A])
+    params = {"code": office.code, "number": None, "report_id": report.pk, "pk": profile_image.pk, "revision": revision.number}
     return {"users": users, "office": office, "report": report, "params": params}
+
+
+def _profile_objects(office, user):
+    """A picture and an answer revision of office A's profile, for the profile URLs."""
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from assessments.selectors import current_fiscal_year
+    from orgprofile.models import ProfileQuestion
+    from orgprofile.services import profile_answer_save, profile_image_upload
+
+    year = current_fiscal_year()
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
+    image = profile_image_upload(user=user, office=office, upload=SimpleUploadedFile("a.png", buffer.getvalue(), "image/png"))
+    question = ProfileQuestion.objects.filter(question_set__fiscal_year__lte=year, number=1).first()
+    result = profile_answer_save(
+        user=user, office=office, fiscal_year=year, question=question, html="<p>ก</p>", not_applicable=False, version=0
+    )
+    return image, result.answer.revisions.first()
 
 
 def fill(route: str, params: dict) -> str:
