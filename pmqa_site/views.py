@@ -1,3 +1,5 @@
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
@@ -9,6 +11,8 @@ from orgprofile.decorators import role_required
 from orgprofile.roles import Role, role_of
 
 from .forms import ThaiAuthenticationForm
+
+audit_log = logging.getLogger("pmqa.audit")
 
 ROLE_HOMES = {
     Role.ESA_STAFF: "office-home",
@@ -46,6 +50,10 @@ def csrf_failure(request, reason=""):
 
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else ""
+    audit_log.warning(
+        "refused user=%s path=%s method=%s reason=%s",
+        getattr(request.user, "username", "-") or "anonymous", request.path, request.method, message,
+    )
     return render(request, "403.html", {"message": message}, status=403)
 
 

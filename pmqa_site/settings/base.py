@@ -232,3 +232,7 @@ CELERY_BEAT_SCHEDULE["remind-window-closing"] = {
     "task": "assessments.tasks.remind_window_closing",
     "schedule": 6 * 60 * 60,  # every six hours; each office is reminded once per window
 }
+
+# Logins (django-axes keeps AccessAttempt for failures and AccessLog for logins, both in the
+# admin), refused accesses and window changes go to the "pmqa.audit" logger.
+LOGGING["loggers"]["pmqa.audit"] = {"level": "INFO"}

@@ -33,7 +33,7 @@ def test_staff_writes_table_marks_not_applicable_and_sees_the_diff(page, staff, 
         "e=>window.__csp.push([location.pathname,e.sourceFile,e.lineNumber,e.columnNumber,e.sample].join(' ')));"
     )
     browser_login(page, staff.username)
-    page.get_by_role("link", name="ลักษณะสำคัญขององค์กร").click()
+    page.get_by_role("link", name="ลักษณะสำคัญขององค์กร", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert "ตอบแล้ว 0 จาก 13 ข้อ" in page.content()
     shot(page, tmp_path, "profile-empty.png")
