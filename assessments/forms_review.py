@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from orgprofile.models import Office
 
+from pmqa_site.fields import ThaiDateTimeField
+
 from .models import ReviewState
 
-LOCAL_DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class DecisionForm(forms.Form):
@@ -49,14 +50,14 @@ class MessageForm(forms.Form):
 
 
 class WindowForm(forms.Form):
-    office_opens_at = forms.DateTimeField(label=_("เปิดให้สำนักงานรายงาน"), widget=LOCAL_DT)
-    office_closes_at = forms.DateTimeField(label=_("ปิดการรายงานของสำนักงาน"), widget=LOCAL_DT)
-    review_opens_at = forms.DateTimeField(label=_("เปิดการตรวจรับรอง"), widget=LOCAL_DT)
-    review_closes_at = forms.DateTimeField(label=_("ปิดการตรวจรับรอง"), widget=LOCAL_DT)
+    office_opens_at = ThaiDateTimeField(label=_("เปิดให้สำนักงานรายงาน"))
+    office_closes_at = ThaiDateTimeField(label=_("ปิดการรายงานของสำนักงาน"))
+    review_opens_at = ThaiDateTimeField(label=_("เปิดการตรวจรับรอง"))
+    review_closes_at = ThaiDateTimeField(label=_("ปิดการตรวจรับรอง"))
 
 
 class ExtensionForm(forms.Form):
     office = forms.ModelChoiceField(label=_("สำนักงาน"), queryset=Office.objects.filter(is_active=True).order_by("name"))
-    starts_at = forms.DateTimeField(label=_("เริ่ม"), widget=LOCAL_DT)
-    until = forms.DateTimeField(label=_("ขยายถึง"), widget=LOCAL_DT)
+    starts_at = ThaiDateTimeField(label=_("เริ่ม"))
+    until = ThaiDateTimeField(label=_("ขยายถึง"))
     reason = forms.CharField(label=_("เหตุผล"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

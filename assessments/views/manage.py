@@ -139,9 +139,12 @@ def audit(request):
         rows = rows.filter(**{user_field: username})
     if day:
         try:
-            d = datetime.strptime(day, "%Y-%m-%d").date()
+            dd, mm, yyyy = (int(x) for x in day.split("/"))
+            if yyyy < 2400:
+                raise ValueError
+            d = datetime(yyyy - 543, mm, dd).date()
         except ValueError:
-            error = _("วันที่ต้องอยู่ในรูปแบบ ปปปป-ดด-วว (ค.ศ.) ตามตัวเลือกวันที่")
+            error = _("วันที่ต้องอยู่ในรูปแบบ วว/ดด/ปปปป ปี พ.ศ. เช่น 24/11/2569")
         else:
             start = timezone.make_aware(datetime.combine(d, time.min))
             end = timezone.make_aware(datetime.combine(d, time.max))

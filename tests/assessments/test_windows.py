@@ -90,10 +90,10 @@ def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user,
     page = client.get(reverse("windows"))
     assert "ยังไม่ได้กำหนดช่วงเวลารายงาน" in page.content.decode()
     data = {
-        "window-office_opens_at": "2026-11-01T08:00",
-        "window-office_closes_at": "2026-12-31T16:30",
-        "window-review_opens_at": "2026-11-01T08:00",
-        "window-review_closes_at": "2027-01-31T16:30",
+        "window-office_opens_at": "01/11/2569 08:00",
+        "window-office_closes_at": "31/12/2569 16:30",
+        "window-review_opens_at": "01/11/2569 08:00",
+        "window-review_closes_at": "31/01/2570 16:30",
     }
     response = client.post(reverse("windows"), data, follow=True)
     assert "บันทึกช่วงเวลารายงานปีงบประมาณ 2566 แล้ว" in response.content.decode()
@@ -101,21 +101,25 @@ def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user,
     assert window.office_closes_at == CLOSE
     assert "31 ธ.ค. 2569 16:30 น." in response.content.decode()
 
-    bad = client.post(reverse("windows"), {**data, "window-office_closes_at": "2026-10-01T08:00"})
+    bad = client.post(reverse("windows"), {**data, "window-office_closes_at": "01/10/2569 08:00"})
     assert "เวลาปิดการรายงานต้องอยู่หลังเวลาเปิด" in bad.content.decode()
     window.refresh_from_db()
     assert window.office_closes_at == CLOSE
 
     ext = client.post(
         reverse("window-extend"),
-        {"ext-office": office.pk, "ext-starts_at": "2027-01-02T08:00", "ext-until": "2027-01-01T08:00", "ext-reason": "ไฟดับ"},
+        {"ext-office": office.pk, "ext-starts_at": "02/01/2570 08:00", "ext-until": "01/01/2570 08:00", "ext-reason": "ไฟดับ"},
         follow=True,
     )
     assert "เวลาสิ้นสุดการขยายต้องอยู่หลังเวลาเริ่ม" in ext.content.decode()
     assert not WindowExtension.objects.exists()
+    ce_year = client.post(reverse("windows"), {**data, "window-office_closes_at": "31/12/2026 16:30"})
+    assert "ปีต้องเป็นปี พ.ศ." in ce_year.content.decode()
+    garbled = client.post(reverse("windows"), {**data, "window-office_closes_at": "พรุ่งนี้"})
+    assert "กรอกวันเวลาเป็น วว/ดด/ปปปป ชช:นน" in garbled.content.decode()
     ext = client.post(
         reverse("window-extend"),
-        {"ext-office": office.pk, "ext-starts_at": "2026-12-31T16:30", "ext-until": "2027-01-02T16:30", "ext-reason": "ไฟดับ"},
+        {"ext-office": office.pk, "ext-starts_at": "31/12/2569 16:30", "ext-until": "02/01/2570 16:30", "ext-reason": "ไฟดับ"},
         follow=True,
     )
     assert "ขยายเวลาให้" in ext.content.decode()
@@ -148,3 +152,16 @@ def test_reminder_before_close_once_per_office(staff, office, window):
         assert remind_window_closing() == 0  # safe to run twice
     note = Notification.objects.get(user=staff)
     assert "ใกล้ปิดระบบรายงาน" in note.subject and "23 ประเด็น" in note.body
+
+
+def test_audit_search_by_office_user_and_buddhist_date(client_for, admin_user, staff, office, subitem_111):
+    client_for(staff).post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "บันทึกเพื่อตรวจสอบ"}))
+    client = client_for(admin_user)
+    today = timezone.localtime()
+    be_day = f"{today.day:02d}/{today.month:02d}/{today.year + 543}"
+    html = client.get(reverse("audit"), {"source": "texts", "office": office.code, "user": staff.username, "date": be_day}).content.decode()
+    assert "บันทึกเพื่อตรวจสอบ" in html
+    other_day = client.get(reverse("audit"), {"source": "texts", "date": "01/01/2560"}).content.decode()
+    assert "บันทึกเพื่อตรวจสอบ" not in other_day
+    bad = client.get(reverse("audit"), {"source": "texts", "date": "2026-11-24"}).content.decode()
+    assert "วันที่ต้องอยู่ในรูปแบบ วว/ดด/ปปปป ปี พ.ศ." in bad
