@@ -306,7 +306,7 @@ class QueuePage:
 
 def review_queue(*, state: str | None = None, office_code: str = "", kind: str = "", category: int | None = None,
                  page: int = 1, per_page: int = 50) -> QueuePage:
-    """Sub-items for reviewers across all offices, longest-waiting first, in 3 queries."""
+    """Sub-items for reviewers across all offices, longest-waiting first, in 5 queries."""
     from django.db.models import Count
 
     from .services.review import QUEUE_STATES
@@ -322,6 +322,19 @@ def review_queue(*, state: str | None = None, office_code: str = "", kind: str =
     counts = {s: 0 for s in ReviewState.values}
     for row in base.values("state").annotate(n=Count("id")):
         counts[row["state"]] = row["n"]
+    # "Not reported" also covers sub-items an office has not opened yet (no row at all).
+    from orgprofile.models import Office
+
+    offices = Office.objects.filter(is_active=True)
+    subitems = SubItem.objects.filter(catalogue=catalogue, reportable=True)
+    if office_code:
+        offices = offices.filter(code=office_code)
+    if kind:
+        offices = offices.filter(kind=kind)
+    if category:
+        subitems = subitems.filter(category__number=category)
+    expected = offices.count() * subitems.count()
+    counts[ReviewState.NOT_REPORTED] = max(0, expected - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED))
     rows = base.filter(state=state) if state else base.filter(state__in=QUEUE_STATES)
     total = rows.count()
     pages = max(1, -(-total // per_page))

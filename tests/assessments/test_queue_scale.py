@@ -54,3 +54,10 @@ def test_queue_queries_do_not_grow_with_offices(client_for, reviewer, catalogue)
     filtered, _ = count(client, reverse("review-home") + "?state=certified&kind=spm&category=3")
     assert filtered == large
     print(f"review queue: {large} queries for 245 offices x 23 sub-items")
+
+
+def test_not_reported_counts_unopened_subitems(client_for, reviewer, catalogue, office, other_office):
+    html = client_for(reviewer).get(reverse("review-home")).content.decode()
+    assert 'data-count="not_reported">46<' in html  # 2 offices × 23 sub-items, none opened
+    html = client_for(reviewer).get(reverse("review-home"), {"category": "1"}).content.decode()
+    assert 'data-count="not_reported">6<' in html  # 2 offices × 3 reportable sub-items of หมวด 1
