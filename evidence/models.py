@@ -33,9 +33,14 @@ class Evidence(models.Model):
     """
 
     report = models.ForeignKey(
-        "assessments.SubItemReport", on_delete=models.PROTECT, related_name="evidence", verbose_name=_("รายงานรายประเด็น")
+        "assessments.SubItemReport",
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("รายงานรายประเด็น"),
     )
-    kind = models.ForeignKey("assessments.EvidenceKind", on_delete=models.PROTECT, related_name="+", verbose_name=_("ประเภท"))
+    kind = models.ForeignKey(
+        "assessments.EvidenceKind", on_delete=models.PROTECT, related_name="+", verbose_name=_("ประเภท")
+    )
     source = models.CharField(_("ที่มา"), max_length=8, choices=EvidenceSource.choices)
     file = models.FileField(_("ไฟล์"), upload_to=stored_name, blank=True, max_length=200)
     original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
@@ -93,7 +98,9 @@ class EvidenceEvent(models.Model):
     action = models.CharField(max_length=12, choices=Action.choices)
     from_state = models.CharField(max_length=8, blank=True)
     to_state = models.CharField(max_length=8, blank=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reason = models.CharField(max_length=500, blank=True)
     at = models.DateTimeField(default=timezone.now)
 
@@ -101,3 +108,6 @@ class EvidenceEvent(models.Model):
         ordering = ["at", "pk"]
         verbose_name = _("ประวัติเอกสารหลักฐาน")
         verbose_name_plural = _("ประวัติเอกสารหลักฐาน")
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -110,8 +110,9 @@ def _scan_object(obj, decoded: list[int]) -> None:
             children = current
         else:
             continue
-        pending.extend(c for c in children if isinstance(c, (DictionaryObject, ArrayObject))
-                       and not isinstance(c, IndirectObject))
+        pending.extend(
+            c for c in children if isinstance(c, (DictionaryObject, ArrayObject)) and not isinstance(c, IndirectObject)
+        )
 
 
 def check_pdf_bytes(data: bytes) -> int:
@@ -264,15 +265,24 @@ def check_pdf_file(path: str, *, time_limit: float = CHILD_TIME_LIMIT_SECONDS) -
     _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - started
     if timed_out:
-        return Verdict(ok=False, code="too_slow", detail=f"killed after {time_limit} s", seconds=seconds,
-                       peak_rss_kb=usage.ru_maxrss)
+        return Verdict(
+            ok=False,
+            code="too_slow",
+            detail=f"killed after {time_limit} s",
+            seconds=seconds,
+            peak_rss_kb=usage.ru_maxrss,
+        )
     try:
         verdict = Verdict(**json.loads(b"".join(chunks)))
     except (ValueError, TypeError):
         signalled = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
-        return Verdict(ok=False, code="bomb" if signalled in (signal.SIGKILL, signal.SIGXCPU) else "broken",
-                       detail=f"the checker ended without a verdict (status {status})", seconds=seconds,
-                       peak_rss_kb=usage.ru_maxrss)
+        return Verdict(
+            ok=False,
+            code="bomb" if signalled in (signal.SIGKILL, signal.SIGXCPU) else "broken",
+            detail=f"the checker ended without a verdict (status {status})",
+            seconds=seconds,
+            peak_rss_kb=usage.ru_maxrss,
+        )
     verdict.seconds = seconds
     verdict.peak_rss_kb = usage.ru_maxrss
     return verdict

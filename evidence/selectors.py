@@ -67,9 +67,7 @@ def evidence_context(*, report: SubItemReport, user) -> dict:
         .select_related("kind", "uploaded_by", "superseded_by")
         .order_by("kind__order", "uploaded_at", "pk")
     )
-    kinds = list(
-        EvidenceKind.objects.filter(catalogue__subitems=report.subitem_id)
-    )
+    kinds = list(EvidenceKind.objects.filter(catalogue__subitems=report.subitem_id))
     panel = EvidencePanel(
         items=items,
         kinds=kinds,

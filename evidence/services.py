@@ -172,8 +172,12 @@ def evidence_supersede(*, evidence: Evidence, user, reason: str) -> Evidence:
     locked.supersede_reason = reason
     locked.save(update_fields=["superseded_at", "superseded_by", "supersede_reason"])
     EvidenceEvent.objects.create(
-        evidence=locked, action=EvidenceEvent.Action.SUPERSEDED, from_state=locked.state, to_state=locked.state,
-        user=user, reason=reason,
+        evidence=locked,
+        action=EvidenceEvent.Action.SUPERSEDED,
+        from_state=locked.state,
+        to_state=locked.state,
+        user=user,
+        reason=reason,
     )
     report_touch(report=report, user=user)
     return locked
@@ -195,7 +199,10 @@ def _finish(*, evidence_id: int, state: str, reason: str = "", detail: str = "",
         row.checked_at = timezone.now()
         row.save(update_fields=["state", "reason", "check_detail", "page_count", "checked_at"])
         EvidenceEvent.objects.create(
-            evidence=row, action=EvidenceEvent.Action.CHECKED, from_state=EvidenceState.PENDING, to_state=state,
+            evidence=row,
+            action=EvidenceEvent.Action.CHECKED,
+            from_state=EvidenceState.PENDING,
+            to_state=state,
             reason=reason[:500],
         )
     return True
@@ -204,7 +211,9 @@ def _finish(*, evidence_id: int, state: str, reason: str = "", detail: str = "",
 def evidence_give_up(*, evidence_id: int) -> bool:
     attempts = Evidence.objects.filter(pk=evidence_id).values_list("attempts", flat=True).first() or 0
     return _finish(
-        evidence_id=evidence_id, state=EvidenceState.REFUSED, reason=reason_for("unchecked", attempts=attempts),
+        evidence_id=evidence_id,
+        state=EvidenceState.REFUSED,
+        reason=reason_for("unchecked", attempts=attempts),
         detail="gave up after repeated failures",
     )
 
@@ -247,8 +256,9 @@ def evidence_check(*, evidence_id: int) -> str | None:
             os.unlink(path)
     logger.info("evidence %s checked: ok=%s code=%s %.3fs", evidence_id, verdict.ok, verdict.code, verdict.seconds)
     if not verdict.ok:
-        _finish(evidence_id=evidence_id, state=EvidenceState.REFUSED, reason=reason_for(verdict.code),
-                detail=verdict.detail)
+        _finish(
+            evidence_id=evidence_id, state=EvidenceState.REFUSED, reason=reason_for(verdict.code), detail=verdict.detail
+        )
         return EvidenceState.REFUSED
     twin = (
         Evidence.objects.filter(report_id=row.report_id, sha256=row.sha256, superseded_at__isnull=True)
@@ -257,8 +267,12 @@ def evidence_check(*, evidence_id: int) -> str | None:
         .first()
     )
     if twin is not None:
-        _finish(evidence_id=evidence_id, state=EvidenceState.REFUSED,
-                reason=reason_for("duplicate", name=twin.display_name), detail=f"same SHA-256 as evidence {twin.pk}")
+        _finish(
+            evidence_id=evidence_id,
+            state=EvidenceState.REFUSED,
+            reason=reason_for("duplicate", name=twin.display_name),
+            detail=f"same SHA-256 as evidence {twin.pk}",
+        )
         return EvidenceState.REFUSED
     _finish(evidence_id=evidence_id, state=EvidenceState.VALID, page_count=verdict.page_count)
     return EvidenceState.VALID

@@ -88,7 +88,12 @@ def budget_check(*, name: str, size: int, used: int) -> None:
                 "ไฟล์ “%(name)s” ขนาด %(size)s เกินพื้นที่ที่เหลือ %(remaining)s: "
                 "เอกสารหลักฐานทั้งหมดของประเด็นนี้รวมกันต้องไม่เกิน %(budget)s"
             )
-            % {"name": name, "size": human_size(size), "remaining": human_size(remaining), "budget": human_size(budget_bytes())},
+            % {
+                "name": name,
+                "size": human_size(size),
+                "remaining": human_size(remaining),
+                "budget": human_size(budget_bytes()),
+            },
             code="budget",
         )
 
@@ -137,7 +142,12 @@ def photo_to_pdf(*, name: str, source, remaining: int) -> bytes:
             "ย่อและบีบอัดภาพ “%(name)s” จนเล็กที่สุดแล้วยังมีขนาด %(size)s เกินพื้นที่ที่เหลือ %(remaining)s: "
             "เอกสารหลักฐานทั้งหมดของประเด็นนี้รวมกันต้องไม่เกิน %(budget)s"
         )
-        % {"name": name, "size": human_size(smallest), "remaining": human_size(remaining), "budget": human_size(budget_bytes())},
+        % {
+            "name": name,
+            "size": human_size(smallest),
+            "remaining": human_size(remaining),
+            "budget": human_size(budget_bytes()),
+        },
         code="budget",
     )
 
@@ -161,8 +171,7 @@ def reason_for(code: str, **values) -> str:
         "page_action": _("ไฟล์ PDF มีคำสั่งให้ทำงานเองเมื่อเปิดหน้า (page actions) ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
         "embedded_file": _("ไฟล์ PDF มีไฟล์อื่นฝังอยู่ภายใน ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
         "bomb": _(
-            "ไฟล์ PDF เมื่อคลายการบีบอัดแล้วมีขนาดเกินขีดจำกัด (%(stream)s ต่อส่วน หรือ %(decoded)s ต่อไฟล์) "
-            "ซึ่งเป็นลักษณะของไฟล์อันตราย"
+            "ไฟล์ PDF เมื่อคลายการบีบอัดแล้วมีขนาดเกินขีดจำกัด (%(stream)s ต่อส่วน หรือ %(decoded)s ต่อไฟล์) ซึ่งเป็นลักษณะของไฟล์อันตราย"
         )
         % limits,
         "too_deep": _("โครงสร้างภายในไฟล์ PDF ซ้อนกันลึกเกินกว่าที่ระบบอ่านได้"),

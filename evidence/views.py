@@ -50,7 +50,9 @@ def _wants_json(request) -> bool:
 
 def _back(request, report: SubItemReport):
     target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("evidence-report", report_id=report.pk)
 
@@ -132,18 +134,11 @@ def _upload(request, report_id: int, limiter: SizeLimitUploadHandler):
 @require_POST
 def link_add(request, report_id: int):
     report = _visible_report(request, report_id)
-    form = LinkForm(request.POST)
-    notes: list[str] = []
-    if form.is_valid():
-        try:
-            services.evidence_link_add(report=report, user=request.user, **form.cleaned_data)
-            notes.append(_("เพิ่มลิงก์แล้ว"))
-        except EditRefused as refused:
-            notes.append(refused.message)
-        except ValidationError as error:
-            notes.extend(error.messages)
-    else:
-        notes.extend(f"{form.fields[f].label}: {m}" for f, errors in form.errors.items() for m in errors)
+    notes = _submit(
+        LinkForm(request.POST),
+        lambda data: services.evidence_link_add(report=report, user=request.user, **data),
+        done=_("เพิ่มลิงก์แล้ว"),
+    )
     return _answer(request, report, notes)
 
 
@@ -152,19 +147,25 @@ def link_add(request, report_id: int):
 def supersede(request, evidence_id: int):
     evidence = get_object_or_404(Evidence, pk=evidence_id)
     report = _visible_report(request, evidence.report_id)
-    form = SupersedeForm(request.POST)
-    notes: list[str] = []
-    if form.is_valid():
-        try:
-            services.evidence_supersede(evidence=evidence, user=request.user, reason=form.cleaned_data["reason"])
-            notes.append(_("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name})
-        except EditRefused as refused:
-            notes.append(refused.message)
-        except ValidationError as error:
-            notes.extend(error.messages)
-    else:
-        notes.extend(f"{form.fields[f].label}: {m}" for f, errors in form.errors.items() for m in errors)
+    notes = _submit(
+        SupersedeForm(request.POST),
+        lambda data: services.evidence_supersede(evidence=evidence, user=request.user, reason=data["reason"]),
+        done=_("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name},
+    )
     return _answer(request, report, notes)
+
+
+def _submit(form, call, *, done: str) -> list[str]:
+    """Bind, call one service, and turn every refusal into a Thai note for the panel."""
+    if not form.is_valid():
+        return [f"{form.fields[f].label}: {m}" for f, errors in form.errors.items() for m in errors]
+    try:
+        call(form.cleaned_data)
+    except EditRefused as refused:
+        return [refused.message]
+    except ValidationError as error:
+        return list(error.messages)
+    return [done]
 
 
 def _answer(request, report, notes):
@@ -184,8 +185,10 @@ def download(request, evidence_id: int):
         evidence = selectors.evidence_for_download(evidence_id=evidence_id)
     except Evidence.DoesNotExist:
         raise Http404 from None
-    if evidence.is_link or not evidence.file or not office_may_view(
-        user=request.user, office=evidence.report.assessment.office
+    if (
+        evidence.is_link
+        or not evidence.file
+        or not office_may_view(user=request.user, office=evidence.report.assessment.office)
     ):
         raise Http404
     inline = evidence.state == EvidenceState.VALID and request.GET.get("download") != "1"
@@ -205,4 +208,3 @@ def download(request, evidence_id: int):
     response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "private, no-store"
     return response
-

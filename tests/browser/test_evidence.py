@@ -35,7 +35,10 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
 
     browser_login(page, staff.username)
     page.goto(f"{page.base_url}/evidence/report/{report.pk}/")
-    assert report.assessment.office.name in page.locator("h1").inner_text() or report.assessment.office.name in page.content()
+    assert (
+        report.assessment.office.name in page.locator("h1").inner_text()
+        or report.assessment.office.name in page.content()
+    )
     meter_text = page.locator(".evidence-meter-text")
     assert "ใช้ไป 0 ไบต์" in meter_text.inner_text()
     assert meter_value(page, report) == 0
@@ -70,4 +73,6 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
     assert "เหตุผล: แนบฉบับร่าง จะส่งฉบับลงนามแทน" in struck.inner_text()
     assert meter_value(page, report) == after_photo - after_pdf
     shot = os.environ.get("PMQA_SCREENSHOT_DIR")
-    page.screenshot(path=str((shot and os.path.join(shot, "evidence-panel.png")) or tmp_path / "evidence-panel.png"), full_page=True)
+    page.screenshot(
+        path=str((shot and os.path.join(shot, "evidence-panel.png")) or tmp_path / "evidence-panel.png"), full_page=True
+    )

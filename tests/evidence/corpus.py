@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import random
-import zlib
 import zipfile
+import zlib
 
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -309,7 +309,11 @@ def jpeg_bytes(size=(1200, 900), *, noisy: bool = False) -> bytes:
 
 
 def exe_bytes() -> bytes:
-    return b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\0" * 48 + b"This program cannot be run in DOS mode."
+    return (
+        b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"
+        + b"\0" * 48
+        + b"This program cannot be run in DOS mode."
+    )
 
 
 def header_only() -> bytes:

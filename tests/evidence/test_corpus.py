@@ -112,7 +112,9 @@ def test_uploaded_names_are_kept_as_data_only(sent, shown, client_for, staff, re
     from evidence.services import evidence_upload
     from tests.evidence.conftest import upload_file
 
-    evidence = evidence_upload(report=report, user=staff, kind=kinds["project"], uploaded=upload_file(sent, corpus.valid_pdf()))
+    evidence = evidence_upload(
+        report=report, user=staff, kind=kinds["project"], uploaded=upload_file(sent, corpus.valid_pdf())
+    )
     assert evidence.original_name == shown
     # Stored under a generated name inside the media folder, never the uploaded one.
     assert evidence.file.name.startswith("evidence/") and evidence.file.name.endswith(".pdf")

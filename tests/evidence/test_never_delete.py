@@ -27,7 +27,9 @@ def test_admin_delete_page_is_refused(client, staff, report, kinds, upload, djan
     from evidence.services import evidence_upload
     from tests.evidence.conftest import upload_file
 
-    evidence = evidence_upload(report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf()))
+    evidence = evidence_upload(
+        report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf())
+    )
     client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
     url = reverse("admin:evidence_evidence_delete", args=[evidence.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403

@@ -24,10 +24,17 @@ def count_panel_queries(report, user, rf) -> int:
 
 
 def test_query_count_is_fixed(report, staff, kinds, rf):
-    evidence = evidence_upload(report=report, user=staff, kind=kinds["project"], uploaded=upload_file("1.pdf", corpus.valid_pdf(1)))
+    evidence = evidence_upload(
+        report=report, user=staff, kind=kinds["project"], uploaded=upload_file("1.pdf", corpus.valid_pdf(1))
+    )
     one = count_panel_queries(report, staff, rf)
     for pages in range(2, 8):
-        evidence_upload(report=report, user=staff, kind=kinds["project"], uploaded=upload_file(f"{pages}.pdf", corpus.valid_pdf(pages)))
+        evidence_upload(
+            report=report,
+            user=staff,
+            kind=kinds["project"],
+            uploaded=upload_file(f"{pages}.pdf", corpus.valid_pdf(pages)),
+        )
     evidence_link_add(report=report, user=staff, url="https://example.go.th/", title="ลิงก์")
     evidence_supersede(evidence=evidence, user=staff, reason="แนบผิด")
     many = count_panel_queries(report, staff, rf)

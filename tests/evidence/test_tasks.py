@@ -14,7 +14,9 @@ from tests.evidence.conftest import upload_file
 @pytest.fixture
 def pending(report, staff, kinds):
     # Created without running the queued check (no on-commit in this test transaction).
-    return services.evidence_upload(report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf()))
+    return services.evidence_upload(
+        report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf())
+    )
 
 
 def test_upload_leaves_the_row_pending_until_checked(pending):
@@ -48,7 +50,9 @@ def test_a_failure_outside_the_checker_ends_in_a_final_state(pending, monkeypatc
     assert "ระบบตรวจสอบไฟล์นี้ไม่ได้" in pending.reason
 
 
-def test_sweep_queues_stale_rows_and_gives_up_on_exhausted_ones(pending, report, staff, kinds, django_capture_on_commit_callbacks):
+def test_sweep_queues_stale_rows_and_gives_up_on_exhausted_ones(
+    pending, report, staff, kinds, django_capture_on_commit_callbacks
+):
     exhausted = services.evidence_upload(
         report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ข.pdf", corpus.valid_pdf(2))
     )

@@ -85,7 +85,9 @@ def test_photo_that_cannot_fit_what_is_left_is_refused_saying_so(client_for, sta
 
 
 def test_broken_photo_is_refused(client_for, staff, report, kinds, upload):
-    response = upload(client_for(staff), report, kinds["photos_links"], "เสีย.jpg", b"\xff\xd8\xff\xe0garbage", "image/jpeg")
+    response = upload(
+        client_for(staff), report, kinds["photos_links"], "เสีย.jpg", b"\xff\xd8\xff\xe0garbage", "image/jpeg"
+    )
     assert response.status_code == 400
     assert "อ่านภาพ “เสีย.jpg” ไม่ได้" in " ".join(response.json()["messages"])
 
@@ -138,7 +140,9 @@ def test_supersede_keeps_the_file_listed_struck_through_and_frees_the_budget(cli
     assert evidence_context(report=report, user=staff)["evidence"].used == 0
     assert evidence.file.storage.exists(evidence.file.name)
     assert list(EvidenceEvent.objects.filter(evidence=evidence).values_list("action", flat=True)) == [
-        "uploaded", "checked", "superseded",
+        "uploaded",
+        "checked",
+        "superseded",
     ]
     # Still downloadable by a reviewer.
     again = client.post(reverse("evidence-supersede", args=[evidence.pk]), {"reason": "อีกครั้ง"}, HTTP_HX_REQUEST="true")
@@ -147,28 +151,36 @@ def test_supersede_keeps_the_file_listed_struck_through_and_frees_the_budget(cli
 
 def test_link_form_validates_and_adds(client_for, staff, report):
     client = client_for(staff)
-    bad = client.post(reverse("evidence-link", args=[report.pk]), {"url": "javascript:alert(1)", "title": "x"},
-                      HTTP_HX_REQUEST="true")
+    bad = client.post(
+        reverse("evidence-link", args=[report.pk]), {"url": "javascript:alert(1)", "title": "x"}, HTTP_HX_REQUEST="true"
+    )
     assert "ลิงก์ (URL)" in bad.content.decode()
     assert not Evidence.objects.exists()
-    ok = client.post(reverse("evidence-link", args=[report.pk]),
-                     {"url": "https://www.obec.go.th/", "title": "ภาพกิจกรรมบนเว็บไซต์"}, HTTP_HX_REQUEST="true")
+    ok = client.post(
+        reverse("evidence-link", args=[report.pk]),
+        {"url": "https://www.obec.go.th/", "title": "ภาพกิจกรรมบนเว็บไซต์"},
+        HTTP_HX_REQUEST="true",
+    )
     assert "ภาพกิจกรรมบนเว็บไซต์" in ok.content.decode()
     link = Evidence.objects.get()
     assert link.is_link and link.state == EvidenceState.VALID and link.size == 0
     assert link.kind.code == "photos_links"
 
 
-def test_non_script_upload_form_posts_and_comes_back_with_messages(client_for, staff, report, kinds, django_capture_on_commit_callbacks):
+def test_non_script_upload_form_posts_and_comes_back_with_messages(
+    client_for, staff, report, kinds, django_capture_on_commit_callbacks
+):
     from tests.evidence.conftest import upload_file
 
     client = client_for(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("evidence-upload", args=[report.pk]),
-            {"kind": kinds["project"].pk, "files": [upload_file("หนึ่ง.pdf", corpus.valid_pdf(1)),
-                                                     upload_file("สอง.pdf", corpus.valid_pdf(2))],
-             "next": reverse("evidence-report", args=[report.pk])},
+            {
+                "kind": kinds["project"].pk,
+                "files": [upload_file("หนึ่ง.pdf", corpus.valid_pdf(1)), upload_file("สอง.pdf", corpus.valid_pdf(2))],
+                "next": reverse("evidence-report", args=[report.pk]),
+            },
             follow=True,
         )
     html = response.content.decode()
@@ -180,7 +192,8 @@ def test_upload_without_a_kind_is_refused(client_for, staff, report):
     from tests.evidence.conftest import upload_file
 
     response = client_for(staff).post(
-        reverse("evidence-upload", args=[report.pk]), {"files": upload_file("a.pdf", corpus.valid_pdf())},
+        reverse("evidence-upload", args=[report.pk]),
+        {"files": upload_file("a.pdf", corpus.valid_pdf())},
         HTTP_X_REQUESTED_WITH="XMLHttpRequest",
     )
     assert response.status_code == 400
@@ -208,10 +221,12 @@ def test_only_the_office_itself_may_write(who, request, client_for, staff, repor
     user = request.getfixturevalue(who)
     client = client_for(user)
     response = upload(client, report, kinds["project"], "แทรก.pdf", corpus.valid_pdf(2))
-    link = client.post(reverse("evidence-link", args=[report.pk]), {"url": "https://a.example/", "title": "x"},
-                       HTTP_HX_REQUEST="true")
-    supersede = client.post(reverse("evidence-supersede", args=[evidence.pk]), {"reason": "ลองยกเลิก"},
-                            HTTP_HX_REQUEST="true")
+    link = client.post(
+        reverse("evidence-link", args=[report.pk]), {"url": "https://a.example/", "title": "x"}, HTTP_HX_REQUEST="true"
+    )
+    supersede = client.post(
+        reverse("evidence-supersede", args=[evidence.pk]), {"reason": "ลองยกเลิก"}, HTTP_HX_REQUEST="true"
+    )
     if who == "other_staff":
         assert response.status_code == link.status_code == supersede.status_code == 404
     else:

@@ -18,37 +18,43 @@ from evidence.models import Evidence, EvidenceState
 from pmqa_site.celery import app
 from tests.evidence import corpus
 from tests.evidence.conftest import upload_file
-from tests.pmqa_site.test_celery import database_url_for_worker
+from tests.pmqa_site.test_celery import database_url_for_worker, redis_url  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def redis_url():
-    url = os.environ.get("REDIS_URL")
-    if not url:
-        pytest.fail("REDIS_URL is not set: `make test` starts Redis and sets it for the second run.")
-    return url
-
-
-def start_worker(module: list[str], redis_url: str, log: Path) -> subprocess.Popen:
+def start_worker(module: list[str], broker: str, log: Path) -> subprocess.Popen:
     env = dict(os.environ)
     env.update(
         {
             "DJANGO_SETTINGS_MODULE": "pmqa_site.settings.local",
-            "CELERY_BROKER_URL": redis_url,
-            "CELERY_RESULT_BACKEND": redis_url,
+            "CELERY_BROKER_URL": broker,
+            "CELERY_RESULT_BACKEND": broker,
             "DATABASE_URL": database_url_for_worker(),
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             "PMQA_NO_DOTENV": "1",
         }
     )
     return subprocess.Popen(
-        [sys.executable, *module, "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"kill-{uuid.uuid4().hex[:6]}@%h"],
-        cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            *module,
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            f"kill-{uuid.uuid4().hex[:6]}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=open(log, "w"),
+        stderr=subprocess.STDOUT,
     )
 
 
@@ -62,7 +68,7 @@ def wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_worker_killed_during_validation_leaves_no_row_pending(redis_url, tmp_path, report, staff, kinds):
+def test_worker_killed_during_validation_leaves_no_row_pending(redis_url, tmp_path, report, staff, kinds):  # noqa: F811
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     slow = start_worker(["-m", "tests.evidence.slow_worker"], redis_url, tmp_path / "slow.log")
     normal = None
