@@ -56,7 +56,7 @@ def counts_against_budget(evidence: Evidence) -> bool:
 
 def report_for_evidence(*, report_id: int) -> SubItemReport:
     """The report with what the evidence pages show about it, in one query."""
-    return SubItemReport.objects.select_related("assessment__office", "subitem__category").get(pk=report_id)
+    return SubItemReport.objects.select_related("assessment__office", "subitem__category", "subitem__catalogue").get(pk=report_id)
 
 
 def evidence_context(*, report: SubItemReport, user) -> dict:
