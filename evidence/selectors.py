@@ -20,6 +20,7 @@ class EvidencePanel:
     photo_max: int
     any_pending: bool
     messages: list[str] = field(default_factory=list)
+    return_url: str = ""  # where the panel's forms come back to without JavaScript; empty: this page
 
     @property
     def remaining(self) -> int:
@@ -56,7 +57,9 @@ def counts_against_budget(evidence: Evidence) -> bool:
 
 def report_for_evidence(*, report_id: int) -> SubItemReport:
     """The report with what the evidence pages show about it, in one query."""
-    return SubItemReport.objects.select_related("assessment__office", "subitem__category", "subitem__catalogue").get(pk=report_id)
+    return SubItemReport.objects.select_related("assessment__office", "subitem__category", "subitem__catalogue").get(
+        pk=report_id
+    )
 
 
 def evidence_context(*, report: SubItemReport, user) -> dict:

@@ -18,7 +18,9 @@ PDF_MAGIC = b"%PDF-"
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 PHOTO_EXTENSIONS = {".jpg": "jpeg", ".jpeg": "jpeg", ".png": "png"}
-PHOTO_MAX_PIXELS = 50_000_000  # a 50-megapixel photo; a larger "photo" is a decompression bomb
+# Larger "photos" are decompression bombs. A JPEG is decoded at a reduced scale (draft), so a
+# big one costs little; a PNG is decoded whole (4 bytes a pixel), hence its lower limit.
+PHOTO_MAX_PIXELS = {"JPEG": 50_000_000, "PNG": 16_000_000}
 # Sizes (longest side, pixels) and JPEG qualities tried in turn until the PDF fits the budget.
 PHOTO_STEPS = [(2000, 85), (1600, 80), (1280, 72), (1024, 65), (800, 55), (640, 45)]
 NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
@@ -107,10 +109,11 @@ def photo_to_pdf(*, name: str, source, remaining: int) -> bytes:
         try:
             image = Image.open(source)
             width, height = image.size
-            if width * height > PHOTO_MAX_PIXELS:
+            limit = PHOTO_MAX_PIXELS.get(image.format, 0)
+            if width * height > limit:
                 raise ValidationError(
                     _("ภาพ “%(name)s” มีขนาด %(width)s×%(height)s พิกเซล เกินขีดจำกัด %(limit)s ล้านพิกเซล")
-                    % {"name": name, "width": width, "height": height, "limit": PHOTO_MAX_PIXELS // 1_000_000},
+                    % {"name": name, "width": width, "height": height, "limit": limit // 1_000_000},
                     code="photo",
                 )
             image.draft("RGB", (PHOTO_STEPS[0][0], PHOTO_STEPS[0][0]))

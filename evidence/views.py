@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,6 +62,10 @@ def _back(request, report: SubItemReport):
 def _panel_response(request, report: SubItemReport, *, notes: list[str] | None = None, status: int = 200):
     context = selectors.evidence_context(report=report, user=request.user)
     context["evidence"].messages = notes or []
+    # Forms in a panel swapped in by htmx come back to the page the user is on, not here.
+    current = urlsplit(request.headers.get("HX-Current-URL", ""))
+    if current.path and current.netloc == request.get_host():
+        context["evidence"].return_url = current.path + (f"?{current.query}" if current.query else "")
     return render(request, "evidence/panel.html", context, status=status)
 
 

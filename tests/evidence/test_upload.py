@@ -239,3 +239,23 @@ def test_only_the_office_itself_may_write(who, request, client_for, staff, repor
     assert Evidence.objects.count() == 1
     evidence.refresh_from_db()
     assert evidence.superseded_at is None
+
+
+def test_huge_png_is_refused_before_decoding(client_for, staff, report, kinds, upload):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (5000, 4000)).save(out, format="PNG")  # 20 megapixels, a few kilobytes
+    response = upload(client_for(staff), report, kinds["photos_links"], "ใหญ่มาก.png", out.getvalue(), "image/png")
+    assert response.status_code == 400
+    assert "มีขนาด 5000×4000 พิกเซล เกินขีดจำกัด 16 ล้านพิกเซล" in " ".join(response.json()["messages"])
+
+
+def test_panel_swapped_by_htmx_keeps_the_users_page_as_return_address(client_for, staff, report):
+    response = client_for(staff).post(
+        reverse("evidence-link", args=[report.pk]),
+        {"url": "https://www.obec.go.th/", "title": "ลิงก์"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/assessments/report/7/?tab=evidence",
+    )
+    assert 'name="next" value="/assessments/report/7/?tab=evidence"' in response.content.decode()
