@@ -72,7 +72,21 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
     assert "line-through" in struck.locator("td").first.evaluate("el => getComputedStyle(el).textDecorationLine")
     assert "เหตุผล: แนบฉบับร่าง จะส่งฉบับลงนามแทน" in struck.inner_text()
     assert meter_value(page, report) == after_photo - after_pdf
+
     shot = os.environ.get("PMQA_SCREENSHOT_DIR")
     page.screenshot(
         path=str((shot and os.path.join(shot, "evidence-panel.png")) or tmp_path / "evidence-panel.png"), full_page=True
     )
+
+    # The checked photo opens inline in Chromium's PDF viewer despite the sandboxing CSP.
+    href = page.locator("tr", has_text="ภาพกิจกรรม.jpg").locator("a").first.get_attribute("href")
+    response = page.goto(page.base_url + href)
+    assert (response.header_value("content-security-policy") or "").startswith("sandbox;"), response.headers_array()
+    assert response.header_value("content-type") == "application/pdf"
+    # Chromium's PDF viewer (a built-in extension) took the file despite `sandbox`.
+    viewer = "chrome-extension://mhjfbmdgcfjbbpaeojofohoefgiehjai/"
+    for _ in range(50):
+        if any(frame.url.startswith(viewer) for frame in page.frames):
+            break
+        page.wait_for_timeout(100)
+    assert any(frame.url.startswith(viewer) for frame in page.frames), [f.url for f in page.frames]
