@@ -43,3 +43,9 @@ test:
 check: venv
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# --- EVIDENCE ------------------------------------------------------------------------------
+## Evidence validation benchmark: medians of several runs (figures kept in README, "Evidence").
+.PHONY: bench-evidence
+bench-evidence: venv
+	$(PY) bench/evidence_bench.py

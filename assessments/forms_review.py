@@ -5,7 +5,7 @@ from orgprofile.models import Office
 
 from pmqa_site.fields import ThaiDateTimeField
 
-from .models import ReviewState
+from .models import EvidenceKind, ReviewState
 
 
 
@@ -44,9 +44,26 @@ class QueueFilterForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(
-        label=_("ข้อความ"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("ข้อความ"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("กรุณาพิมพ์ข้อความก่อนส่ง"), "max_length": _("ข้อความยาวเกิน 5000 ตัวอักษร")},
     )
+    attachment = forms.FileField(
+        label=_("แนบไฟล์ (PDF หรือรูปภาพ ตรวจสอบเหมือนเอกสารหลักฐาน)"), required=False
+    )
+    kind = forms.ModelChoiceField(label=_("ประเภทเอกสาร"), queryset=EvidenceKind.objects.none(), required=False)
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if report is not None:
+            self.fields["kind"].queryset = EvidenceKind.objects.filter(catalogue_id=report.assessment.catalogue_id)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attachment") and not data.get("kind"):
+            self.add_error("kind", _("กรุณาเลือกประเภทเอกสารของไฟล์ที่แนบ"))
+        return data
 
 
 class WindowForm(forms.Form):

@@ -314,6 +314,10 @@ class Message(models.Model):
     side = models.CharField(max_length=8, choices=Side.choices)
     body = models.TextField(_("ข้อความ"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # A file sent with a message is evidence like any other: same checks, same budget.
+    evidence = models.ForeignKey(
+        "evidence.Evidence", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

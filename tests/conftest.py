@@ -128,3 +128,22 @@ def browser_login(page, username, password=PASSWORD):
     page.get_by_label("รหัสผ่าน").fill(password)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     page.wait_for_load_state("networkidle")
+
+
+# --- EVIDENCE ------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _celery_connections_forgotten():
+    """A task sent with .delay() in eager mode (an upload's check) makes Celery build its
+    producer pool and result backend from the eager settings; a later test that points the
+    app at Redis would reuse them (amqp://localhost, "no result backend"). Each test ends
+    without them."""
+    yield
+    from pmqa_site.celery import app
+
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+    app._pool = None  # kombu keeps the pool itself, keyed by broker URL; it is reused, not closed
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None

@@ -24,8 +24,11 @@ def side_of(user) -> str | None:
 
 
 @transaction.atomic
-def message_post(*, report: SubItemReport, user, body: str) -> Message:
-    """Post a message on a sub-item's conversation, from the office or the central office."""
+def message_post(*, report: SubItemReport, user, body: str, attachment=None, kind=None) -> Message:
+    """Post a message on a sub-item's conversation, from the office or the central office.
+
+    A file sent by the office goes through evidence_upload: the same checks and the same
+    2 MB budget as any evidence of the sub-item."""
     side = side_of(user)
     office = report.assessment.office
     if side == Message.Side.OFFICE:
@@ -40,7 +43,14 @@ def message_post(*, report: SubItemReport, user, body: str) -> Message:
         raise ValidationError(_("กรุณาพิมพ์ข้อความก่อนส่ง"))
     if len(body) > MAX_MESSAGE_CHARS:
         raise ValidationError(_("ข้อความยาวเกิน %(n)d ตัวอักษร") % {"n": MAX_MESSAGE_CHARS})
-    message = Message.objects.create(report=report, author=user, side=side, body=body)
+    evidence = None
+    if attachment is not None:
+        if side != Message.Side.OFFICE:
+            raise ValidationError(_("ส่วนกลางส่งข้อความได้ แต่ไฟล์หลักฐานต้องแนบโดยสำนักงาน"))
+        from evidence.services import evidence_upload
+
+        evidence = evidence_upload(report=report, user=user, kind=kind, uploaded=attachment)
+    message = Message.objects.create(report=report, author=user, side=side, body=body, evidence=evidence)
     conversation_mark_read(report=report, user=user)
     from ..tasks import notify_message
 

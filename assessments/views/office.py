@@ -18,6 +18,7 @@ from ..access import EditRefused, office_may_edit
 from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, SubItem
 from ..selectors import assessment_overview, current_catalogue, subitem_detail, unread_conversations
+from ..services.reports import report_get_or_create
 from ..services.answers import (
     StaleFormError,
     category_assign,
@@ -121,17 +122,22 @@ def _subitem(catalogue, number: str) -> SubItem:
 
 
 def _render_subitem(request, office, subitem, *, form=None, stale=None, status=200):
-    detail = subitem_detail(office=office, subitem=subitem)
-    form = form or SubItemAnswerForm(detail=detail)
-    window = office_window_state(office=office, catalogue=subitem.catalogue)
     from ..forms_review import MessageForm
-    from ..models import Message, ReviewEvent
+    from ..models import ReviewEvent
     from ..services.conversation import conversation_mark_read
 
+    window = office_window_state(office=office, catalogue=subitem.catalogue)
+    can_edit = office_may_edit(user=request.user, office=office, window=window)
+    detail = subitem_detail(office=office, subitem=subitem)
+    if detail.report is None and can_edit and subitem.reportable:
+        # The office's own page opens its report, so evidence can be attached straight away.
+        report_get_or_create(office=office, subitem=subitem)
+        detail = subitem_detail(office=office, subitem=subitem)
+    form = form or SubItemAnswerForm(detail=detail)
     messages_list = []
     last_rejection = None
     if detail.report is not None:
-        messages_list = list(Message.objects.filter(report=detail.report).select_related("author"))
+        messages_list = list(Message.objects.filter(report=detail.report).select_related("author", "evidence"))
         if request.method == "GET" and messages_list:
             conversation_mark_read(report=detail.report, user=request.user)
         if detail.report.state in ("not_certified", "new_data"):
@@ -144,26 +150,20 @@ def _render_subitem(request, office, subitem, *, form=None, stale=None, status=2
         "detail": detail,
         "last_rejection": last_rejection,
         "messages_list": messages_list,
-        "message_form": MessageForm(),
+        "message_form": MessageForm(report=detail.report) if detail.report is not None else None,
         "window": window,
         "form": form,
         "stale": stale,
-        "can_edit": office_may_edit(user=request.user, office=office, window=window),
         "urls": _urls(office, request),
-        "evidence": _evidence_context(request, detail),
+        "evidence_ready": False,
     }
-    return render(request, "assessments/subitem.html", context, status=status)
-
-
-def _evidence_context(request, detail):
-    """The evidence panel's data, once the evidence app provides it."""
-    if detail.report is None:
-        return None
-    try:
+    if detail.report is not None and subitem.reportable:
         from evidence.selectors import evidence_context
-    except ImportError:
-        return None
-    return evidence_context(report=detail.report, user=request.user)
+
+        context.update(evidence_context(report=detail.report, user=request.user, can_edit=can_edit))
+        context["evidence_ready"] = True
+    context["can_edit"] = can_edit
+    return render(request, "assessments/subitem.html", context, status=status)
 
 
 @role_required(*ALL_ROLES)
@@ -290,11 +290,9 @@ def readiness(request, code=None):
 
 
 def _evidence_covered(overview):
-    """sub-item id → evidence kind codes present, once the evidence app provides it."""
-    try:
-        from evidence.selectors import evidence_kinds_covered_by_subitem
-    except ImportError:
-        return None
+    """sub-item id → evidence kind codes with an active valid file or link."""
+    from evidence.selectors import evidence_kinds_covered_by_subitem
+
     if overview.assessment is None:
         return {}
     return evidence_kinds_covered_by_subitem(assessment=overview.assessment)

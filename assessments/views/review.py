@@ -83,13 +83,9 @@ def _render_review(request, report, form, status=200):
     detail = subitem_detail(office=report.assessment.office, subitem=report.subitem)
     decision, changes = changes_since_last_decision(report=report, detail=detail)
     conversation_mark_read(report=report, user=request.user)
-    evidence = None
-    try:
-        from evidence.selectors import evidence_context
-    except ImportError:
-        pass
-    else:
-        evidence = evidence_context(report=report, user=request.user)
+    from evidence.selectors import evidence_context
+
+    evidence = evidence_context(report=report, user=request.user, can_edit=False)
     return render(
         request,
         "assessments/review_report.html",
@@ -103,9 +99,11 @@ def _render_review(request, report, form, status=200):
             "last_decision": decision,
             "changes": changes,
             "decidable": report.state in QUEUE_STATES,
-            "messages_list": Message.objects.filter(report=report).select_related("author"),
-            "message_form": MessageForm(),
-            "evidence": evidence,
+            "messages_list": Message.objects.filter(report=report).select_related("author", "evidence"),
+            "message_form": MessageForm(report=report),
+            "evidence_ready": True,
+            **evidence,
+            "can_edit": False,
         },
         status=status,
     )
@@ -129,10 +127,16 @@ def review_certify_many(request):
 @role_required(*OFFICE_ROLES, *CENTRAL_ROLES)
 def message_send(request, report_id: int):
     report = _report_for(request, report_id)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, request.FILES, report=report)
     if form.is_valid():
         try:
-            message_post(report=report, user=request.user, body=form.cleaned_data["body"])
+            message_post(
+                report=report,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                attachment=form.cleaned_data.get("attachment"),
+                kind=form.cleaned_data.get("kind"),
+            )
         except (EditRefused, PermissionDenied) as exc:
             messages.error(request, getattr(exc, "message", str(exc)))
         except ValidationError as exc:

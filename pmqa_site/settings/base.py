@@ -236,3 +236,15 @@ CELERY_BEAT_SCHEDULE["remind-window-closing"] = {
 # Logins (django-axes keeps AccessAttempt for failures and AccessLog for logins, both in the
 # admin), refused accesses and window changes go to the "pmqa.audit" logger.
 LOGGING["loggers"]["pmqa.audit"] = {"level": "INFO"}
+
+# --- EVIDENCE ------------------------------------------------------------------------------
+# The seed: "จัดทำเป็นไฟล์ PDF ทั้งหมดต้องไม่เกิน 2 MB ในการแนบแต่ละข้อ". 2 MB as file managers
+# count it. The upload page's browser check reads this (data-budget), Django refuses on it,
+# and the reverse proxy's client_max_body_size is derived from it (README, "Evidence").
+PMQA_EVIDENCE_BUDGET_BYTES = 2_097_152
+# A phone photo is often larger than the budget before it is scaled and turned into PDF.
+PMQA_EVIDENCE_PHOTO_MAX_BYTES = 5 * PMQA_EVIDENCE_BUDGET_BYTES
+# Production behind nginx: serve files with X-Accel-Redirect to this internal location
+# (e.g. "/protected-media/"); empty means Django streams the file itself.
+PMQA_EVIDENCE_X_ACCEL_PREFIX = env("EVIDENCE_X_ACCEL_PREFIX", default="")
+CELERY_BEAT_SCHEDULE["evidence-sweep"] = {"task": "evidence.sweep", "schedule": 300.0}

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.urls import URLResolver, get_resolver
 
 from assessments.models import Message, ReviewState, SubItem, SubItemReport
+from evidence.models import Evidence
 from assessments.services.reports import report_get_or_create
 from orgprofile.roles import Role
 
@@ -68,6 +69,13 @@ ACCESS: dict[str, set[str]] = {
     "profile-carry-forward": set(),
     "profile-image-upload": set(),
     "profile-revision-restore": set(),
+    # Evidence.
+    "evidence-report": OFFICE_A | CENTRAL,
+    "evidence-panel": OFFICE_A | CENTRAL,
+    "evidence-download": OFFICE_A | CENTRAL,
+    "evidence-upload": set(),
+    "evidence-link": set(),
+    "evidence-supersede": set(),
 }
 
 # Writes (POST) each role may make successfully on office A's objects; all others must be
@@ -92,6 +100,9 @@ POST_ALLOWED: dict[str, set[str]] = {
     "profile-carry-forward": OFFICE_A,
     "profile-image-upload": OFFICE_A,
     "profile-revision-restore": OFFICE_A,
+    "evidence-upload": OFFICE_A,
+    "evidence-link": OFFICE_A,
+    "evidence-supersede": OFFICE_A,
 }
 
 SKIP_PREFIXES = ("django-admin/",)
@@ -126,8 +137,23 @@ def world(db, office, other_office, make_user):
     SubItemReport.objects.filter(pk=report.pk).update(state=ReviewState.AWAITING)
     call_command("load_profile_questions", verbosity=0)
     profile_image, revision = _profile_objects(office, users[STAFF_A])
-    params = {"code": office.code, "number": None, "report_id": report.pk, "pk": profile_image.pk, "revision": revision.number}
+    evidence = _evidence_of(report, users[STAFF_A])
+    params = {
+        "code": office.code, "number": None, "report_id": report.pk, "pk": profile_image.pk,
+        "revision": revision.number, "evidence_id": evidence.pk,
+    }
     return {"users": users, "office": office, "report": report, "params": params}
+
+
+def _evidence_of(report, user):
+    """A checked PDF of office A's sub-item, for the evidence URLs."""
+    from assessments.models import EvidenceKind
+    from evidence.services import evidence_upload
+    from tests.evidence import corpus
+    from tests.evidence.conftest import upload_file
+
+    kind = EvidenceKind.objects.get(catalogue=report.subitem.catalogue, code="project")
+    return evidence_upload(report=report, user=user, kind=kind, uploaded=upload_file("a.pdf", corpus.valid_pdf(1)))
 
 
 def _profile_objects(office, user):
@@ -169,6 +195,7 @@ def state_fingerprint():
         list(SubItemReport.objects.order_by("pk").values_list("state", "version")),
         Message.objects.count(),
         get_user_model().objects.count(),
+        list(Evidence.objects.order_by("pk").values_list("state", "superseded_at")),
     )
 
 

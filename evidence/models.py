@@ -1,0 +1,113 @@
+"""Evidence behind an office's report on a sub-item: PDF files and links. Never deleted."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def stored_name(instance, filename: str) -> str:
+    """A generated name: the uploaded name is kept only as data, never as a path."""
+    return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
+
+
+class EvidenceState(models.TextChoices):
+    PENDING = "pending", _("กำลังตรวจสอบ")
+    VALID = "valid", _("ผ่านการตรวจสอบ")
+    REFUSED = "refused", _("ไม่ผ่านการตรวจสอบ")
+
+
+class EvidenceSource(models.TextChoices):
+    PDF = "pdf", _("ไฟล์ PDF")
+    PHOTO = "photo", _("ภาพถ่าย (แปลงเป็น PDF)")
+    LINK = "link", _("ลิงก์")
+
+
+class Evidence(models.Model):
+    """One file or link. `superseded_at` set means the office withdrew it, with a reason.
+
+    The delete permission is withheld from every role and the admin; no code deletes a row
+    or its file (see evidence.admin and tests/evidence/test_never_delete.py).
+    """
+
+    report = models.ForeignKey(
+        "assessments.SubItemReport",
+        on_delete=models.PROTECT,
+        related_name="evidence",
+        verbose_name=_("รายงานรายประเด็น"),
+    )
+    kind = models.ForeignKey(
+        "assessments.EvidenceKind", on_delete=models.PROTECT, related_name="+", verbose_name=_("ประเภท")
+    )
+    source = models.CharField(_("ที่มา"), max_length=8, choices=EvidenceSource.choices)
+    file = models.FileField(_("ไฟล์"), upload_to=stored_name, blank=True, max_length=200)
+    original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
+    url = models.URLField(_("ลิงก์"), max_length=1000, blank=True)
+    title = models.CharField(_("ชื่อเรื่อง"), max_length=300, blank=True)
+    size = models.PositiveIntegerField(_("ขนาด (ไบต์)"), default=0)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)
+    page_count = models.PositiveIntegerField(_("จำนวนหน้า"), null=True, blank=True)
+    state = models.CharField(_("สถานะ"), max_length=8, choices=EvidenceState.choices, default=EvidenceState.PENDING)
+    reason = models.CharField(_("เหตุผล"), max_length=500, blank=True)
+    check_detail = models.CharField(_("รายละเอียดทางเทคนิค"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("จำนวนครั้งที่ตรวจ"), default=0)
+    check_started_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("เวลาส่ง"), default=timezone.now)
+    superseded_at = models.DateTimeField(_("เวลายกเลิก"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supersede_reason = models.CharField(_("เหตุผลที่ยกเลิก"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["report", "kind__order", "uploaded_at", "pk"]
+        verbose_name = _("เอกสารหลักฐาน")
+        verbose_name_plural = _("เอกสารหลักฐาน")
+        indexes = [models.Index(fields=["state", "uploaded_at"], name="evidence_state_uploaded")]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name or self.url
+
+    @property
+    def is_link(self) -> bool:
+        return self.source == EvidenceSource.LINK
+
+    @property
+    def is_active(self) -> bool:
+        return self.superseded_at is None
+
+    @property
+    def display_name(self) -> str:
+        return self.title or self.original_name
+
+
+class EvidenceEvent(models.Model):
+    """Append-only history of one evidence row: uploaded, checked, superseded."""
+
+    class Action(models.TextChoices):
+        UPLOADED = "uploaded", _("ส่งไฟล์")
+        LINKED = "linked", _("เพิ่มลิงก์")
+        CHECKED = "checked", _("ตรวจสอบไฟล์")
+        SUPERSEDED = "superseded", _("ยกเลิก")
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    from_state = models.CharField(max_length=8, blank=True)
+    to_state = models.CharField(max_length=8, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("ประวัติเอกสารหลักฐาน")
+        verbose_name_plural = _("ประวัติเอกสารหลักฐาน")
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

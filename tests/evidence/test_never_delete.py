@@ -1,0 +1,47 @@
+"""No one deletes evidence: not the admin, not any code path."""
+
+import re
+from pathlib import Path
+
+from django.contrib.admin.sites import site
+from django.urls import reverse
+
+from evidence.models import Evidence, EvidenceEvent
+from tests.evidence import corpus
+
+EVIDENCE_APP = Path(__file__).resolve().parents[2] / "evidence"
+
+
+def test_admin_has_no_delete(rf, admin_user):
+    request = rf.get("/")
+    request.user = admin_user
+    for model in (Evidence, EvidenceEvent):
+        model_admin = site._registry[model]
+        assert model_admin.has_delete_permission(request) is False
+        assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def test_admin_delete_page_is_refused(client, staff, report, kinds, upload, django_user_model):
+    upload(client, report, kinds["project"], "x.pdf", corpus.valid_pdf())  # anonymous: refused, nothing stored
+    superuser = django_user_model.objects.create_superuser("root", "root@example.com", "x-very-long-password-1")
+    from evidence.services import evidence_upload
+    from tests.evidence.conftest import upload_file
+
+    evidence = evidence_upload(
+        report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf())
+    )
+    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    url = reverse("admin:evidence_evidence_delete", args=[evidence.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_no_code_path_deletes_rows_or_files():
+    pattern = re.compile(r"\.delete\(|\bos\.remove\(|storage\.delete|shutil\.rmtree|\.unlink\(")
+    offenders = []
+    for path in EVIDENCE_APP.rglob("*.py"):
+        for line in path.read_text().splitlines():
+            if pattern.search(line):
+                offenders.append(f"{path.name}: {line.strip()}")
+    # The one unlink removes the checker's temporary copy of a file kept in remote storage.
+    assert offenders == ["services.py: os.unlink(path)"], offenders

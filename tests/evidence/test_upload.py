@@ -1,0 +1,261 @@
+"""Uploads, photos, links and supersede through the real endpoints and forms."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments.models import ReviewState, SubItemReport
+from evidence.models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
+from evidence.selectors import evidence_context, evidence_kinds_covered
+from tests.evidence import corpus
+
+
+def panel_html(client, report) -> str:
+    return client.get(reverse("evidence-report", args=[report.pk])).content.decode()
+
+
+def test_page_heading_names_office_and_subitem(client_for, staff, report):
+    html = panel_html(client_for(staff), report)
+    assert report.assessment.office.name in html
+    assert f"ประเด็น {report.subitem.number}" in html
+    assert 'data-budget="2097152"' in html
+    assert "ใช้ไป 0 ไบต์ · เหลือ 2.00 MB (2,097,152 ไบต์) จาก 2.00 MB (2,097,152 ไบต์)" in html
+
+
+def test_meter_counts_pending_and_valid_but_not_refused_or_links(client_for, staff, report, kinds, upload):
+    client = client_for(staff)
+    good = corpus.valid_pdf_sized(pages=2, size=300_000)
+    upload(client, report, kinds["project"], "โครงการ.pdf", good)
+    upload(client, report, kinds["project"], "สคริปต์.pdf", corpus.javascript_name_tree())
+    client.post(reverse("evidence-link", args=[report.pk]), {"url": "https://example.go.th/x", "title": "เว็บไซต์ สพท."})
+    context = evidence_context(report=report, user=staff)["evidence"]
+    assert context.used == len(good)
+    assert context.remaining == 2_097_152 - len(good)
+    assert f'value="{len(good)}"' in panel_html(client, report)
+    assert evidence_kinds_covered(report=report) == {"project", "photos_links"}
+
+
+def test_report_touch_bumps_version_and_marks_new_data(client_for, staff, report, kinds, upload):
+    SubItemReport.objects.filter(pk=report.pk).update(state=ReviewState.CERTIFIED)
+    upload(client_for(staff), report, kinds["project"], "ใหม่.pdf", corpus.valid_pdf())
+    report.refresh_from_db()
+    assert report.version == 1
+    assert report.state == ReviewState.NEW_DATA
+
+
+def test_photo_becomes_a_pdf_that_fits(client_for, staff, report, kinds, upload):
+    client = client_for(staff)
+    response = upload(client, report, kinds["photos_links"], "กิจกรรม.jpg", corpus.jpeg_bytes(), "image/jpeg")
+    assert response.status_code == 200, response.content
+    evidence = Evidence.objects.get()
+    assert evidence.source == EvidenceSource.PHOTO
+    assert evidence.state == EvidenceState.VALID
+    assert evidence.page_count == 1
+    with evidence.file.open("rb") as handle:
+        assert PdfReader(io.BytesIO(handle.read())).pages[0] is not None
+    response = client.get(reverse("evidence-download", args=[evidence.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert ".pdf" in response["Content-Disposition"]
+
+
+def test_png_with_transparency_is_accepted(client_for, staff, report, kinds, upload):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (300, 200), (0, 128, 0, 100)).save(out, format="PNG")
+    response = upload(client_for(staff), report, kinds["photos_links"], "หน้าจอ.png", out.getvalue(), "image/png")
+    assert response.status_code == 200
+    assert Evidence.objects.get().state == EvidenceState.VALID
+
+
+def test_photo_that_cannot_fit_what_is_left_is_refused_saying_so(client_for, staff, report, kinds, upload):
+    client = client_for(staff)
+    upload(client, report, kinds["project"], "ใหญ่.pdf", corpus.padded_to(corpus.valid_pdf(), 2_097_152 - 2000))
+    response = upload(
+        client, report, kinds["photos_links"], "ภาพใหญ่.jpg", corpus.jpeg_bytes((1600, 1200), noisy=True), "image/jpeg"
+    )
+    assert response.status_code == 400
+    message = " ".join(response.json()["messages"])
+    assert "ย่อและบีบอัดภาพ “ภาพใหญ่.jpg” จนเล็กที่สุดแล้วยังมีขนาด" in message
+    assert "เกินพื้นที่ที่เหลือ 2.0 KB (2,000 ไบต์)" in message
+    assert Evidence.objects.count() == 1
+
+
+def test_broken_photo_is_refused(client_for, staff, report, kinds, upload):
+    response = upload(
+        client_for(staff), report, kinds["photos_links"], "เสีย.jpg", b"\xff\xd8\xff\xe0garbage", "image/jpeg"
+    )
+    assert response.status_code == 400
+    assert "อ่านภาพ “เสีย.jpg” ไม่ได้" in " ".join(response.json()["messages"])
+
+
+def test_gif_and_docx_are_refused(client_for, staff, report, kinds, upload):
+    client = client_for(staff)
+    for name, data in [("a.gif", b"GIF89a" + b"\0" * 20), ("รายงาน.docx", b"PK\x03\x04" + b"\0" * 20)]:
+        response = upload(client, report, kinds["project"], name, data, "application/octet-stream")
+        assert response.status_code == 400
+        assert "รับเฉพาะไฟล์ PDF และภาพถ่าย JPEG หรือ PNG" in " ".join(response.json()["messages"])
+    assert not Evidence.objects.exists()
+
+
+def test_duplicate_of_an_active_file_is_refused_but_allowed_after_supersede(client_for, staff, report, kinds, upload):
+    client = client_for(staff)
+    data = corpus.valid_pdf(pages=2)
+    upload(client, report, kinds["project"], "ก.pdf", data)
+    upload(client, report, kinds["approval_letter"], "ข.pdf", data)
+    first, second = Evidence.objects.order_by("pk")
+    assert first.state == EvidenceState.VALID
+    assert second.state == EvidenceState.REFUSED
+    assert second.reason == "ไฟล์นี้ซ้ำกับไฟล์ “ก.pdf” ที่แนบไว้แล้วในประเด็นนี้"
+    client.post(reverse("evidence-supersede", args=[first.pk]), {"reason": "แนบผิดประเภท"})
+    upload(client, report, kinds["approval_letter"], "ค.pdf", data)
+    assert Evidence.objects.order_by("pk").last().state == EvidenceState.VALID
+
+
+def test_supersede_keeps_the_file_listed_struck_through_and_frees_the_budget(client_for, staff, report, kinds, upload):
+    client = client_for(staff)
+    data = corpus.valid_pdf_sized(pages=2, size=500_000)
+    upload(client, report, kinds["project"], "ผิดไฟล์.pdf", data)
+    evidence = Evidence.objects.get()
+    assert evidence_context(report=report, user=staff)["evidence"].used == len(data)
+
+    # A reason is required.
+    response = client.post(reverse("evidence-supersede", args=[evidence.pk]), {"reason": ""}, follow=True)
+    assert "เหตุผลที่ยกเลิก" in response.content.decode()
+    evidence.refresh_from_db()
+    assert evidence.superseded_at is None
+
+    response = client.post(
+        reverse("evidence-supersede", args=[evidence.pk]), {"reason": "แนบไฟล์ผิด ใช้ฉบับใหม่แทน"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    evidence.refresh_from_db()
+    assert evidence.superseded_at is not None and evidence.superseded_by == staff
+    assert "<del>" in html and "ผิดไฟล์.pdf" in html
+    assert "ยกเลิกโดย สมศรี ใจดี เมื่อ" in html and "เหตุผล: แนบไฟล์ผิด ใช้ฉบับใหม่แทน" in html
+    assert "2569" in html  # the date in the Buddhist Era
+    assert evidence_context(report=report, user=staff)["evidence"].used == 0
+    assert evidence.file.storage.exists(evidence.file.name)
+    assert list(EvidenceEvent.objects.filter(evidence=evidence).values_list("action", flat=True)) == [
+        "uploaded",
+        "checked",
+        "superseded",
+    ]
+    # Still downloadable by a reviewer.
+    again = client.post(reverse("evidence-supersede", args=[evidence.pk]), {"reason": "อีกครั้ง"}, HTTP_HX_REQUEST="true")
+    assert "รายการนี้ถูกยกเลิกไปแล้ว" in again.content.decode()
+
+
+def test_link_form_validates_and_adds(client_for, staff, report):
+    client = client_for(staff)
+    bad = client.post(
+        reverse("evidence-link", args=[report.pk]), {"url": "javascript:alert(1)", "title": "x"}, HTTP_HX_REQUEST="true"
+    )
+    assert "ลิงก์ (URL)" in bad.content.decode()
+    assert not Evidence.objects.exists()
+    ok = client.post(
+        reverse("evidence-link", args=[report.pk]),
+        {"url": "https://www.obec.go.th/", "title": "ภาพกิจกรรมบนเว็บไซต์"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "ภาพกิจกรรมบนเว็บไซต์" in ok.content.decode()
+    link = Evidence.objects.get()
+    assert link.is_link and link.state == EvidenceState.VALID and link.size == 0
+    assert link.kind.code == "photos_links"
+
+
+def test_non_script_upload_form_posts_and_comes_back_with_messages(
+    client_for, staff, report, kinds, django_capture_on_commit_callbacks
+):
+    from tests.evidence.conftest import upload_file
+
+    client = client_for(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("evidence-upload", args=[report.pk]),
+            {
+                "kind": kinds["project"].pk,
+                "files": [upload_file("หนึ่ง.pdf", corpus.valid_pdf(1)), upload_file("สอง.pdf", corpus.valid_pdf(2))],
+                "next": reverse("evidence-report", args=[report.pk]),
+            },
+            follow=True,
+        )
+    html = response.content.decode()
+    assert "ได้รับไฟล์ “หนึ่ง.pdf” แล้ว" in html and "ได้รับไฟล์ “สอง.pdf” แล้ว" in html
+    assert Evidence.objects.filter(state=EvidenceState.VALID).count() == 2
+
+
+def test_upload_without_a_kind_is_refused(client_for, staff, report):
+    from tests.evidence.conftest import upload_file
+
+    response = client_for(staff).post(
+        reverse("evidence-upload", args=[report.pk]),
+        {"files": upload_file("a.pdf", corpus.valid_pdf())},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 400
+    assert "กรุณาเลือกประเภทเอกสารหลักฐาน" in response.json()["messages"]
+
+
+def test_oversized_body_is_not_read_past_the_limit(client_for, staff, report, kinds, settings):
+    from tests.evidence.conftest import upload_file
+
+    settings.PMQA_EVIDENCE_PHOTO_MAX_BYTES = 100_000
+    response = client_for(staff).post(
+        reverse("evidence-upload", args=[report.pk]),
+        {"kind": kinds["project"].pk, "files": upload_file("ยักษ์.pdf", b"%PDF-1.7\n" + b"0" * 300_000)},
+        HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+    )
+    assert response.status_code == 400
+    assert "ใหญ่เกินขีดจำกัด 97.7 KB (100,000 ไบต์) ต่อไฟล์" in " ".join(response.json()["messages"])
+    assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["other_staff", "reviewer", "admin_user"])
+def test_only_the_office_itself_may_write(who, request, client_for, staff, report, kinds, upload):
+    upload(client_for(staff), report, kinds["project"], "ของเรา.pdf", corpus.valid_pdf())
+    evidence = Evidence.objects.get()
+    user = request.getfixturevalue(who)
+    client = client_for(user)
+    response = upload(client, report, kinds["project"], "แทรก.pdf", corpus.valid_pdf(2))
+    link = client.post(
+        reverse("evidence-link", args=[report.pk]), {"url": "https://a.example/", "title": "x"}, HTTP_HX_REQUEST="true"
+    )
+    supersede = client.post(
+        reverse("evidence-supersede", args=[evidence.pk]), {"reason": "ลองยกเลิก"}, HTTP_HX_REQUEST="true"
+    )
+    if who == "other_staff":
+        assert response.status_code == link.status_code == supersede.status_code == 404
+    else:
+        assert response.status_code == link.status_code == supersede.status_code == 403
+        assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in response.json()["messages"]
+        assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in supersede.content.decode()
+        # Read-only page: no upload form, no supersede buttons.
+        html = panel_html(client, report)
+        assert "evidence-upload" not in html and "ยืนยันการยกเลิก" not in html
+    assert Evidence.objects.count() == 1
+    evidence.refresh_from_db()
+    assert evidence.superseded_at is None
+
+
+def test_huge_png_is_refused_before_decoding(client_for, staff, report, kinds, upload):
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("1", (5000, 4000)).save(out, format="PNG")  # 20 megapixels, a few kilobytes
+    response = upload(client_for(staff), report, kinds["photos_links"], "ใหญ่มาก.png", out.getvalue(), "image/png")
+    assert response.status_code == 400
+    assert "มีขนาด 5000×4000 พิกเซล เกินขีดจำกัด 16 ล้านพิกเซล" in " ".join(response.json()["messages"])
+
+
+def test_panel_swapped_by_htmx_keeps_the_users_page_as_return_address(client_for, staff, report):
+    response = client_for(staff).post(
+        reverse("evidence-link", args=[report.pk]),
+        {"url": "https://www.obec.go.th/", "title": "ลิงก์"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/assessments/report/7/?tab=evidence",
+    )
+    assert 'name="next" value="/assessments/report/7/?tab=evidence"' in response.content.decode()
