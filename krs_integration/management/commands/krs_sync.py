@@ -59,8 +59,14 @@ class Command(BaseCommand):
 
     def _run_here(self, *, run, concurrency):
         ids = list(run.office_results.values_list("pk", flat=True))
+        if concurrency == 1 or len(ids) == 1:
+            with KRSClient() as client:
+                for pk in ids:
+                    services.office_result_sync(office_result_id=pk, client=client)
+            return
 
         def work(pk):
+            # One client (one HTTP session) and one database connection per thread.
             client = KRSClient()
             try:
                 return services.office_result_sync(office_result_id=pk, client=client).status
@@ -69,9 +75,7 @@ class Command(BaseCommand):
                 connections.close_all()
 
         with ThreadPoolExecutor(max_workers=concurrency, initializer=close_old_connections) as pool:
-            for status in pool.map(work, ids):
-                if self.verbosity >= 2:
-                    self.stdout.write(status)
+            list(pool.map(work, ids))
 
     def _summary(self, *, run, seconds):
         self.stdout.write(
