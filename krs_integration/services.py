@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from assessments.selectors import current_fiscal_year
 from orgprofile.models import Office
 
-from .client import KRSClient, KRSError
+from .client import KRSClient, KRSError, OfficeIndicators
 from .contract import IndicatorData
 from .models import Indicator, SyncOfficeResult, SyncRun
 
@@ -170,27 +170,57 @@ def office_result_sync(*, office_result_id: int, client: KRSClient | None = None
 
     Always leaves the result in a final state (ok, partial or failed) and refreshes the run.
     """
+    result = office_result_begin(office_result_id=office_result_id)
+    if result is None:
+        return SyncOfficeResult.objects.get(pk=office_result_id)
+    own_client = client is None
+    client = client or KRSClient()
+    try:
+        outcome = office_fetch(client=client, office_code=result.office.code, fiscal_year=result.run.fiscal_year)
+    finally:
+        if own_client:
+            client.close()
+    return office_result_finish(result=result, outcome=outcome)
+
+
+def office_result_begin(*, office_result_id: int) -> SyncOfficeResult | None:
+    """Mark a pending result started; None if it is already final (a task run twice)."""
     with transaction.atomic():
         result = (
             SyncOfficeResult.objects.select_for_update().select_related("run", "office").get(pk=office_result_id)
         )
         if result.status != SyncOfficeResult.Status.PENDING:
-            return result
+            return None
         result.started_at = timezone.now()
         result.save(update_fields=["started_at"])
-    own_client = client is None
-    client = client or KRSClient()
+    return result
+
+
+def office_fetch(*, client: KRSClient, office_code: str, fiscal_year: int) -> OfficeIndicators | KRSError:
+    """The HTTP half of a sync, with no database access, so that it can run in any thread."""
+    try:
+        return client.office_indicators(office_code=office_code, fiscal_year=fiscal_year)
+    except KRSError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 - the result must end final; the log keeps the trace
+        logger.exception("KRS office %s: unexpected failure while fetching", office_code)
+        return KRSError(_("เกิดข้อผิดพลาดภายในระบบระหว่างดึงข้อมูล: %(error)s") % {"error": exc.__class__.__name__})
+
+
+def office_result_finish(*, result: SyncOfficeResult, outcome: OfficeIndicators | KRSError) -> SyncOfficeResult:
+    """The database half: upsert what passed the contract and record counts and errors."""
     errors: list[str] = []
     try:
-        answer = client.office_indicators(office_code=result.office.code, fiscal_year=result.run.fiscal_year)
+        if isinstance(outcome, KRSError):
+            raise outcome
         counts = indicators_upsert(
             office=result.office,
             fiscal_year=result.run.fiscal_year,
-            items=answer.indicators,
+            items=outcome.indicators,
             source=Indicator.Source.KRS,
-            complete=answer.complete,
+            complete=outcome.complete,
         )
-        for refused in answer.refused:
+        for refused in outcome.refused:
             errors.append(
                 _("ตัวชี้วัดลำดับที่ %(position)s%(code)s ถูกปฏิเสธ: %(message)s")
                 % {
@@ -202,7 +232,7 @@ def office_result_sync(*, office_result_id: int, client: KRSClient | None = None
             logger.warning("KRS office %s: refused indicator %s: %s", result.office.code, refused.position, refused.message)
         errors.extend(counts.kept)
         result.created_count, result.updated_count = counts.created, counts.updated
-        result.unchanged_count, result.refused_count = counts.unchanged, len(answer.refused) + len(counts.kept)
+        result.unchanged_count, result.refused_count = counts.unchanged, len(outcome.refused) + len(counts.kept)
         result.status = SyncOfficeResult.Status.PARTIAL if errors else SyncOfficeResult.Status.OK
     except KRSError as exc:
         logger.warning("KRS office %s: %s", result.office.code, exc.message)
@@ -212,9 +242,6 @@ def office_result_sync(*, office_result_id: int, client: KRSClient | None = None
         logger.exception("KRS office %s: unexpected failure", result.office.code)
         errors.append(_("เกิดข้อผิดพลาดภายในระบบระหว่างปรับข้อมูล ไม่ได้เปลี่ยนแปลงข้อมูลที่บันทึกไว้"))
         result.status = SyncOfficeResult.Status.FAILED
-    finally:
-        if own_client:
-            client.close()
     result.errors = errors
     result.finished_at = timezone.now()
     result.save()

@@ -188,7 +188,6 @@ def test_command_syncs_one_office_and_prints_a_summary(krs, catalogue, office, o
     assert not Indicator.objects.filter(office=other_office).exists()
 
 
-@pytest.mark.django_db(transaction=True)
 def test_command_all_offices_with_concurrency(krs, catalogue, office, other_office, capsys):
     call_command("krs_sync", "--concurrency", "2")
     out = capsys.readouterr().out

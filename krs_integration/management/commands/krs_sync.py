@@ -1,12 +1,12 @@
 """Sync category 7 indicators from KRS: one office or all, printing a summary."""
 
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections, connections
 
 from orgprofile.models import Office
 
@@ -58,24 +58,31 @@ class Command(BaseCommand):
             raise CommandError(f"sync run #{run.pk} failed")
 
     def _run_here(self, *, run, concurrency):
-        ids = list(run.office_results.values_list("pk", flat=True))
-        if concurrency == 1 or len(ids) == 1:
-            with KRSClient() as client:
-                for pk in ids:
-                    services.office_result_sync(office_result_id=pk, client=client)
-            return
+        """Threads do the HTTP; this thread does every database write, as answers arrive.
 
-        def work(pk):
-            # One client (one HTTP session) and one database connection per thread.
-            client = KRSClient()
-            try:
-                return services.office_result_sync(office_result_id=pk, client=client).status
-            finally:
+        KRS latency is what bounds a sync, so the waiting is spread over `concurrency`
+        threads, while the writes stay in one connection (SQLite has one writer anyway).
+        """
+        begun = [r for pk in run.office_results.values_list("pk", flat=True) if (r := services.office_result_begin(office_result_id=pk))]
+        local = threading.local()
+        clients = []
+
+        def fetch(result):
+            if not hasattr(local, "client"):
+                local.client = KRSClient()
+                clients.append(local.client)
+            return services.office_fetch(
+                client=local.client, office_code=result.office.code, fiscal_year=result.run.fiscal_year
+            )
+
+        try:
+            with ThreadPoolExecutor(max_workers=concurrency) as pool:
+                futures = {pool.submit(fetch, result): result for result in begun}
+                for future in as_completed(futures):
+                    services.office_result_finish(result=futures[future], outcome=future.result())
+        finally:
+            for client in clients:
                 client.close()
-                connections.close_all()
-
-        with ThreadPoolExecutor(max_workers=concurrency, initializer=close_old_connections) as pool:
-            list(pool.map(work, ids))
 
     def _summary(self, *, run, seconds):
         self.stdout.write(
