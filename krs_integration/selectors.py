@@ -37,7 +37,7 @@ def office_category7(*, office: Office, fiscal_year: int) -> list[DimensionGroup
         (code, DimensionGroup(code=code, title=title)) for code, title in dimension_titles(fiscal_year=fiscal_year).items()
     )
     indicators = Indicator.objects.filter(office=office, fiscal_year=fiscal_year, withdrawn_at__isnull=True).order_by(
-        "dimension_code", "kind", "code"
+        "dimension_code", "-kind", "code"
     )
     for indicator in indicators:
         groups[indicator.dimension_code].indicators.append(indicator)
