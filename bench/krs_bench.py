@@ -97,8 +97,10 @@ def main() -> int:
             timings.append((label, time.monotonic() - started, SyncRun.objects.order_by("-pk").first()))
 
         stored = Indicator.objects.count()
-        print(f"KRS sync benchmark: {args.offices} offices × 30 indicators, concurrency {args.concurrency}, "
-              f"stand-in latency {args.delay:.2f} s, {os.cpu_count()} CPUs")
+        print(
+            f"KRS sync benchmark: {args.offices} offices × 30 indicators, concurrency {args.concurrency}, "
+            f"stand-in latency {args.delay:.2f} s, {os.cpu_count()} CPUs"
+        )
         print(f"  setup (migrate, catalogue, offices): {setup_seconds:.1f} s")
         for label, seconds, run in timings:
             print(

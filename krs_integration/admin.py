@@ -23,7 +23,15 @@ class SyncOfficeResultInline(admin.TabularInline):
     model = SyncOfficeResult
     extra = 0
     can_delete = False
-    readonly_fields = ("office", "status", "created_count", "updated_count", "unchanged_count", "refused_count", "errors")
+    readonly_fields = (
+        "office",
+        "status",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "refused_count",
+        "errors",
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):

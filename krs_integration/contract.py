@@ -72,9 +72,7 @@ def _check_field(name: str, rule: dict, value):
         if not value and not rule.get("blank"):
             raise ContractError(_("ไม่มีค่า %(field)s") % {"field": name})
         if len(value) > rule["max_length"]:
-            raise ContractError(
-                _("%(field)s ยาวเกิน %(limit)s ตัวอักษร") % {"field": name, "limit": rule["max_length"]}
-            )
+            raise ContractError(_("%(field)s ยาวเกิน %(limit)s ตัวอักษร") % {"field": name, "limit": rule["max_length"]})
         return value
     if kind == "number":
         if isinstance(value, bool) or not isinstance(value, int | float):

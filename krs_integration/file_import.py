@@ -24,7 +24,19 @@ from .contract import INDICATORS_PER_OFFICE, ContractError, IndicatorData, parse
 from .models import Indicator, SyncOfficeResult, SyncRun
 from .services import indicators_upsert, sync_run_refresh
 
-HEADER = ["office_code", "fiscal_year", "code", "name", "kind", "target", "result", "unit", "achieved", "dimension", "updated_at"]
+HEADER = [
+    "office_code",
+    "fiscal_year",
+    "code",
+    "name",
+    "kind",
+    "target",
+    "result",
+    "unit",
+    "achieved",
+    "dimension",
+    "updated_at",
+]
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 TRUE_WORDS = {"1", "true", "yes", "ใช่", "บรรลุ"}
@@ -99,10 +111,14 @@ def _row_to_json(row: list, *, now: datetime) -> tuple[str, int, dict]:
     elif achieved_word in FALSE_WORDS:
         achieved = False
     else:
-        raise ContractError(_("achieved ต้องเป็น 1/0, true/false หรือ ใช่/ไม่ใช่ แต่พบ %(value)r") % {"value": values["achieved"]})
+        raise ContractError(
+            _("achieved ต้องเป็น 1/0, true/false หรือ ใช่/ไม่ใช่ แต่พบ %(value)r") % {"value": values["achieved"]}
+        )
     updated_at = values["updated_at"]
     if isinstance(updated_at, datetime):
-        updated = updated_at if timezone.is_aware(updated_at) else updated_at.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        updated = (
+            updated_at if timezone.is_aware(updated_at) else updated_at.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        )
         updated_at = updated.isoformat()
     elif _cell(updated_at) == "":
         updated_at = now.isoformat()
@@ -155,7 +171,9 @@ def indicators_import_file(*, name: str, data: bytes, user, size: int | None = N
         )
         return result
     if len(rows) - 1 > MAX_ROWS:
-        result.errors.append(_("ไฟล์มี %(count)s แถว เกินขีดจำกัด %(limit)s แถว") % {"count": len(rows) - 1, "limit": MAX_ROWS})
+        result.errors.append(
+            _("ไฟล์มี %(count)s แถว เกินขีดจำกัด %(limit)s แถว") % {"count": len(rows) - 1, "limit": MAX_ROWS}
+        )
         return result
 
     now = timezone.now()

@@ -22,14 +22,14 @@ class Indicator(models.Model):
         KRS = "krs", _("ดึงจาก KRS")
         FILE = "file", _("นำเข้าจากไฟล์")
 
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="krs_indicators", verbose_name=_("สำนักงาน"))
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="krs_indicators", verbose_name=_("สำนักงาน")
+    )
     fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"))
     code = models.CharField(_("รหัสตัวชี้วัด"), max_length=30)
     name = models.CharField(_("ชื่อตัวชี้วัด"), max_length=500)
     kind = models.CharField(_("ประเภท"), max_length=10, choices=Kind.choices)
-    dimension_code = models.CharField(
-        _("มิติผลลัพธ์"), max_length=5, choices=[(d, d) for d in DIMENSIONS], db_index=True
-    )
+    dimension_code = models.CharField(_("มิติผลลัพธ์"), max_length=5, choices=[(d, d) for d in DIMENSIONS], db_index=True)
     target = models.DecimalField(_("ค่าเป้าหมาย"), max_digits=16, decimal_places=4)
     result = models.DecimalField(_("ผลการดำเนินงาน"), max_digits=16, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("หน่วยนับ"), max_length=50, blank=True)
@@ -44,7 +44,9 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["office", "fiscal_year", "dimension_code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "fiscal_year", "code"], name="krs_indicator_unique_per_office_year"),
+            models.UniqueConstraint(
+                fields=["office", "fiscal_year", "code"], name="krs_indicator_unique_per_office_year"
+            ),
         ]
         indexes = [models.Index(fields=["fiscal_year", "dimension_code"])]
         verbose_name = _("ตัวชี้วัด KRS")
@@ -116,7 +118,9 @@ class SyncOfficeResult(models.Model):
         FAILED = "failed", _("ไม่สำเร็จ")
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="office_results")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="krs_sync_results", verbose_name=_("สำนักงาน"))
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="krs_sync_results", verbose_name=_("สำนักงาน")
+    )
     status = models.CharField(_("สถานะ"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_count = models.PositiveIntegerField(_("เพิ่มใหม่"), default=0)
     updated_count = models.PositiveIntegerField(_("ปรับปรุง"), default=0)
@@ -131,6 +135,9 @@ class SyncOfficeResult(models.Model):
         constraints = [models.UniqueConstraint(fields=["run", "office"], name="krs_sync_result_one_per_office")]
         verbose_name = _("ผลการปรับข้อมูลรายสำนักงาน")
         verbose_name_plural = _("ผลการปรับข้อมูลรายสำนักงาน")
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.office_id} {self.get_status_display()}"
 
     @property
     def duration(self):

@@ -25,16 +25,15 @@ class DimensionGroup:
 
 def dimension_titles(*, fiscal_year: int) -> dict[str, str]:
     """Titles of 7.1-7.6 from the catalogue of that year (the code alone if none is loaded)."""
-    titles = dict(
-        ResultDimension.objects.filter(catalogue__fiscal_year=fiscal_year).values_list("code", "title")
-    )
+    titles = dict(ResultDimension.objects.filter(catalogue__fiscal_year=fiscal_year).values_list("code", "title"))
     return {code: titles.get(code, "") for code in DIMENSIONS}
 
 
 def office_category7(*, office: Office, fiscal_year: int) -> list[DimensionGroup]:
     """The office's current indicators grouped by 7.1-7.6, every dimension present."""
     groups = OrderedDict(
-        (code, DimensionGroup(code=code, title=title)) for code, title in dimension_titles(fiscal_year=fiscal_year).items()
+        (code, DimensionGroup(code=code, title=title))
+        for code, title in dimension_titles(fiscal_year=fiscal_year).items()
     )
     indicators = Indicator.objects.filter(office=office, fiscal_year=fiscal_year, withdrawn_at__isnull=True).order_by(
         "dimension_code", "-kind", "code"

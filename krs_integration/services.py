@@ -37,7 +37,9 @@ class UpsertCounts:
 def _fiscal_year_or_error(fiscal_year: int | None) -> int:
     fiscal_year = fiscal_year or current_fiscal_year()
     if fiscal_year is None:
-        raise ValidationError(_("ยังไม่ได้โหลดเกณฑ์การประเมิน จึงไม่ทราบปีงบประมาณที่จะปรับข้อมูล (python manage.py load_catalogue)"))
+        raise ValidationError(
+            _("ยังไม่ได้โหลดเกณฑ์การประเมิน จึงไม่ทราบปีงบประมาณที่จะปรับข้อมูล (python manage.py load_catalogue)")
+        )
     return fiscal_year
 
 
@@ -69,7 +71,9 @@ def indicators_upsert(
         row = existing.get(item.code)
         if row is None:
             to_create.append(
-                Indicator(office=office, fiscal_year=fiscal_year, code=item.code, source=source, last_synced_at=at, **values)
+                Indicator(
+                    office=office, fiscal_year=fiscal_year, code=item.code, source=source, last_synced_at=at, **values
+                )
             )
             continue
         if item.result is None and row.result is not None:
@@ -186,9 +190,7 @@ def office_result_sync(*, office_result_id: int, client: KRSClient | None = None
 def office_result_begin(*, office_result_id: int) -> SyncOfficeResult | None:
     """Mark a pending result started; None if it is already final (a task run twice)."""
     with transaction.atomic():
-        result = (
-            SyncOfficeResult.objects.select_for_update().select_related("run", "office").get(pk=office_result_id)
-        )
+        result = SyncOfficeResult.objects.select_for_update().select_related("run", "office").get(pk=office_result_id)
         if result.status != SyncOfficeResult.Status.PENDING:
             return None
         result.started_at = timezone.now()
@@ -229,7 +231,9 @@ def office_result_finish(*, result: SyncOfficeResult, outcome: OfficeIndicators 
                     "message": refused.message,
                 }
             )
-            logger.warning("KRS office %s: refused indicator %s: %s", result.office.code, refused.position, refused.message)
+            logger.warning(
+                "KRS office %s: refused indicator %s: %s", result.office.code, refused.position, refused.message
+            )
         errors.extend(counts.kept)
         result.created_count, result.updated_count = counts.created, counts.updated
         result.unchanged_count, result.refused_count = counts.unchanged, len(outcome.refused) + len(counts.kept)

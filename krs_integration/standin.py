@@ -236,7 +236,7 @@ def make_app(config: StandinConfig):
                 return _json(start_response, "404 Not Found", {"error": "unknown_office"})
             mode = config.office_modes.get(office_code, config.mode)
             if mode == "html":
-                data = "<html><body><h1>502 Bad Gateway</h1></body></html>".encode()
+                data = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
                 start_response("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(data)))])
                 return [data]
             if mode == "bad_json":

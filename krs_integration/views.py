@@ -39,7 +39,9 @@ def _render_category7(request, office: Office):
             "achieved_count": sum(g.achieved for g in groups),
             "expected": INDICATORS_PER_OFFICE,
             "last_sync": selectors.office_last_sync(office=office, fiscal_year=fiscal_year) if fiscal_year else None,
-            "last_attempt": selectors.office_last_attempt(office=office, fiscal_year=fiscal_year) if fiscal_year else None,
+            "last_attempt": selectors.office_last_attempt(office=office, fiscal_year=fiscal_year)
+            if fiscal_year
+            else None,
         },
     )
 
@@ -132,7 +134,8 @@ def import_file(request):
         if result.ok:
             messages.success(
                 request,
-                _("นำเข้าตัวชี้วัด %(rows)s รายการของ %(offices)s สำนักงานแล้ว") % {"rows": result.rows, "offices": result.offices},
+                _("นำเข้าตัวชี้วัด %(rows)s รายการของ %(offices)s สำนักงานแล้ว")
+                % {"rows": result.rows, "offices": result.offices},
             )
             return redirect("krs-run-detail", pk=result.run.pk)
     return render(request, "krs_integration/import.html", {"form": form, "result": result, "header": ",".join(HEADER)})

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from tests.conftest import browser_login
-from tests.krs_integration.conftest import catalogue, krs  # noqa: F401 - fixtures used by name
+from tests.krs_integration.conftest import catalogue, krs  # noqa: F401 - the KRS tests' fixtures, used by name
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,9 @@ def shot(page, tmp_path, name):
         page.screenshot(path=os.path.join(SHOTS, name), full_page=True)
 
 
-def test_admin_sync_button_fills_category7(page, browser, live_server, krs, catalogue, office, staff, admin_user, tmp_path):  # noqa: F811
+def test_admin_sync_button_fills_category7(
+    page, browser, live_server, krs, catalogue, office, staff, admin_user, tmp_path  # noqa: F811
+):
     browser_login(page, admin_user.username)
     page.goto(page.base_url + "/manage/")
     page.get_by_role("link", name="ปรับข้อมูลจาก KRS").first.click()

@@ -33,8 +33,21 @@ def test_sync_run_through_a_real_worker(redis_url, krs, catalogue, office, other
         }
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pmqa_site", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"krs-{uuid.uuid4().hex[:6]}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pmqa_site",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"krs-{uuid.uuid4().hex[:6]}@%h",
+        ],
         cwd=ROOT,
         env=env,
         stdout=open(tmp_path / "worker.log", "w"),

@@ -19,8 +19,19 @@ def export_rows(office_code="T-001", fiscal_year=2566, revision=0):
     for item in office_indicators(office_code, fiscal_year, revision):
         data = indicator_to_json(item)
         rows.append(
-            [office_code, fiscal_year, data["code"], data["name"], data["kind"], data["target"], data["result"],
-             data["unit"], "1" if data["achieved"] else "0", data["dimension"], data["updated_at"]]
+            [
+                office_code,
+                fiscal_year,
+                data["code"],
+                data["name"],
+                data["kind"],
+                data["target"],
+                data["result"],
+                data["unit"],
+                "1" if data["achieved"] else "0",
+                data["dimension"],
+                data["updated_at"],
+            ]
         )
     return rows
 

@@ -84,9 +84,7 @@ def test_failed_pull_keeps_every_stored_value(synced, office, krs, knobs, messag
     assert snapshot(office) == before
 
 
-@pytest.mark.parametrize(
-    "mode,message", [("missing_code", "ไม่มีค่า code"), ("non_number", "result ต้องเป็นตัวเลข")]
-)
+@pytest.mark.parametrize("mode,message", [("missing_code", "ไม่มีค่า code"), ("non_number", "result ต้องเป็นตัวเลข")])
 def test_partial_pull_keeps_old_values_of_refused_indicator(synced, office, krs, mode, message, sync):
     before = snapshot(office)
     krs.config.revision, krs.config.mode = 3, mode

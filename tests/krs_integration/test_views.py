@@ -82,7 +82,9 @@ def test_office_user_cannot_read_another_office(client_for, staff, other_office,
     assert "ท่านดูได้เฉพาะข้อมูลของสำนักงานที่ท่านสังกัดเท่านั้น" in response.content.decode()
 
 
-def test_reviewer_reads_any_office_and_the_national_view(admin_sync, krs, catalogue, office, other_office, reviewer, client_for):
+def test_reviewer_reads_any_office_and_the_national_view(
+    admin_sync, krs, catalogue, office, other_office, reviewer, client_for
+):
     admin_sync(office)
     client = client_for(reviewer)
     page = client.get(reverse("krs-office-category7", args=[office.code])).content.decode()
@@ -113,7 +115,9 @@ def test_national_view_query_count_does_not_grow_with_offices(
         client.get(reverse("krs-national"))
 
 
-def test_category7_query_count_is_pinned(admin_sync, krs, catalogue, office, staff, client_for, django_assert_max_num_queries):
+def test_category7_query_count_is_pinned(
+    admin_sync, krs, catalogue, office, staff, client_for, django_assert_max_num_queries
+):
     admin_sync(office)
     client = client_for(staff)
     client.get(reverse("krs-category7"))
@@ -121,7 +125,9 @@ def test_category7_query_count_is_pinned(admin_sync, krs, catalogue, office, sta
         client.get(reverse("krs-category7"))
 
 
-def test_run_page_query_count_is_pinned(admin_sync, krs, catalogue, office, other_office, django_assert_max_num_queries):
+def test_run_page_query_count_is_pinned(
+    admin_sync, krs, catalogue, office, other_office, django_assert_max_num_queries
+):
     client, response = admin_sync()
     with django_assert_max_num_queries(8):
         assert client.get(response["Location"]).status_code == 200

@@ -45,11 +45,15 @@ class Command(BaseCommand):
             run = services.sync_run_create(trigger=SyncRun.Trigger.COMMAND, offices=offices, fiscal_year=year)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
-        self.stdout.write(f"KRS {settings.KRS_BASE_URL}: sync run #{run.pk}, {run.offices_total} offices, year {run.fiscal_year}")
+        self.stdout.write(
+            f"KRS {settings.KRS_BASE_URL}: sync run #{run.pk}, {run.offices_total} offices, year {run.fiscal_year}"
+        )
         if services.sync_run_preflight(run=run):
             if queue or not settings.CELERY_TASK_ALWAYS_EAGER:
                 services.sync_run_dispatch(run=run)
-                self.stdout.write(f"queued {run.offices_total} Celery tasks; follow the run on /manage/krs/runs/{run.pk}/")
+                self.stdout.write(
+                    f"queued {run.offices_total} Celery tasks; follow the run on /manage/krs/runs/{run.pk}/"
+                )
                 return
             self._run_here(run=run, concurrency=concurrency)
         run.refresh_from_db()
@@ -63,7 +67,11 @@ class Command(BaseCommand):
         KRS latency is what bounds a sync, so the waiting is spread over `concurrency`
         threads, while the writes stay in one connection (SQLite has one writer anyway).
         """
-        begun = [r for pk in run.office_results.values_list("pk", flat=True) if (r := services.office_result_begin(office_result_id=pk))]
+        begun = [
+            r
+            for pk in run.office_results.values_list("pk", flat=True)
+            if (r := services.office_result_begin(office_result_id=pk))
+        ]
         local = threading.local()
         clients = []
 

@@ -45,10 +45,16 @@ class Command(BaseCommand):
         default_port = urlparse(settings.KRS_BASE_URL).port or 8001
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=default_port)
-        parser.add_argument("--token", default=settings.KRS_TOKEN, help="token to require (default KRS_TOKEN; empty = any)")
+        parser.add_argument(
+            "--token", default=settings.KRS_TOKEN, help="token to require (default KRS_TOKEN; empty = any)"
+        )
         parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each indicators answer")
-        parser.add_argument("--fail-status", type=int, help="answer indicator requests with this HTTP status (e.g. 500)")
-        parser.add_argument("--fail-times", type=int, default=0, help="with --fail-status: fail only the first N requests")
+        parser.add_argument(
+            "--fail-status", type=int, help="answer indicator requests with this HTTP status (e.g. 500)"
+        )
+        parser.add_argument(
+            "--fail-times", type=int, default=0, help="with --fail-status: fail only the first N requests"
+        )
         parser.add_argument("--mode", choices=MODES, default="ok", help="answer malformed data of this kind")
         parser.add_argument("--revision", type=int, default=0, help="change this to change every result")
         parser.add_argument(
