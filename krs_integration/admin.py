@@ -47,3 +47,7 @@ class SyncRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Sync runs are the record of what changed category 7 and when: kept, never deleted.
+        return False
