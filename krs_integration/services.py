@@ -209,9 +209,16 @@ def office_fetch(*, client: KRSClient, office_code: str, fiscal_year: int) -> Of
         return KRSError(_("เกิดข้อผิดพลาดภายในระบบระหว่างดึงข้อมูล: %(error)s") % {"error": exc.__class__.__name__})
 
 
-def office_result_finish(*, result: SyncOfficeResult, outcome: OfficeIndicators | KRSError) -> SyncOfficeResult:
-    """The database half: upsert what passed the contract and record counts and errors."""
+def office_result_finish(
+    *, result: SyncOfficeResult, outcome: OfficeIndicators | KRSError, started_at=None
+) -> SyncOfficeResult:
+    """The database half: upsert what passed the contract and record counts and errors.
+
+    `started_at` is when the fetch really began, if it waited in a queue after `begin`.
+    """
     errors: list[str] = []
+    if started_at is not None:
+        result.started_at = started_at
     try:
         if isinstance(outcome, KRSError):
             raise outcome

@@ -5,7 +5,11 @@ import os
 import pytest
 
 from tests.conftest import browser_login
-from tests.krs_integration.conftest import catalogue, krs  # noqa: F401 - the KRS tests' fixtures, used by name
+from tests.krs_integration.conftest import (  # noqa: F401 - the KRS tests' fixtures, used by name
+    _fresh_celery_pools,
+    catalogue,
+    krs,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,3 +46,12 @@ def test_admin_sync_button_fills_category7(
     assert "2566" in office_page.locator("tr.krs-indicator td").nth(7).inner_text()
     shot(office_page, tmp_path, "krs-category7.png")
     context.close()
+
+
+def test_category7_before_any_sync_says_so_in_thai(page, catalogue, staff, tmp_path):  # noqa: F811
+    browser_login(page, staff.username)
+    page.get_by_role("link", name="หมวด 7 (KRS)").click()
+    page.wait_for_load_state("networkidle")
+    assert "ยังไม่มีข้อมูลตัวชี้วัดจากระบบ KRS สำหรับสำนักงานนี้" in page.locator("#krs-empty").inner_text()
+    assert page.locator("tr.krs-indicator").count() == 0
+    shot(page, tmp_path, "krs-category7-empty.png")

@@ -8,6 +8,29 @@ from krs_integration.standin import StandinConfig, StandinServer
 KNOWN = {"T-001", "T-002", "DEMO-01"}
 
 
+def celery_pools_reset():
+    """Forget Celery's cached broker connections and result backend.
+
+    An eager `.delay()` makes Celery build its producer pool (and backend) from the
+    settings of the moment (no broker: the amqp default; no backend) and keep them; a
+    later test that points the app at Redis would then still publish to
+    amqp://127.0.0.1:5672, or find "no result backend", and fail.
+    """
+    from pmqa_site.celery import app
+
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_celery_pools():
+    yield
+    celery_pools_reset()
+
+
 @pytest.fixture
 def catalogue(db):
     call_command("load_catalogue", verbosity=0)

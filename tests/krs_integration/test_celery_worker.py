@@ -12,6 +12,7 @@ import pytest
 from krs_integration import services
 from krs_integration.models import Indicator, SyncRun
 from pmqa_site.celery import app
+from tests.krs_integration.conftest import celery_pools_reset
 from tests.pmqa_site.test_celery import database_url_for_worker, redis_url  # noqa: F401 - fixture
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,6 +55,7 @@ def test_sync_run_through_a_real_worker(redis_url, krs, catalogue, office, other
         stderr=subprocess.STDOUT,
     )
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    celery_pools_reset()
     try:
         run = services.sync_run_start(trigger=SyncRun.Trigger.BUTTON)
         deadline = time.monotonic() + 90

@@ -139,5 +139,7 @@ def test_django_admin_reads_indicators_and_runs_but_deletes_no_run(admin_sync, k
     assert client.get(reverse("admin:krs_integration_indicator_changelist")).status_code == 200
     page = client.get(reverse("admin:krs_integration_syncrun_change", args=[run.pk]))
     assert page.status_code == 200 and office.name in page.content.decode()
-    assert client.post(reverse("admin:krs_integration_syncrun_delete", args=[run.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:krs_integration_syncrun_delete", args=[run.pk]), {"post": "yes"}).status_code == 403
+    )
     assert SyncRun.objects.filter(pk=run.pk).exists()

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from orgprofile.models import Office
 
@@ -79,15 +80,18 @@ class Command(BaseCommand):
             if not hasattr(local, "client"):
                 local.client = KRSClient()
                 clients.append(local.client)
-            return services.office_fetch(
+            started_at = timezone.now()
+            outcome = services.office_fetch(
                 client=local.client, office_code=result.office.code, fiscal_year=result.run.fiscal_year
             )
+            return outcome, started_at
 
         try:
             with ThreadPoolExecutor(max_workers=concurrency) as pool:
                 futures = {pool.submit(fetch, result): result for result in begun}
                 for future in as_completed(futures):
-                    services.office_result_finish(result=futures[future], outcome=future.result())
+                    outcome, started_at = future.result()
+                    services.office_result_finish(result=futures[future], outcome=outcome, started_at=started_at)
         finally:
             for client in clients:
                 client.close()
