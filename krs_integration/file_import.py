@@ -100,12 +100,19 @@ def _row_to_json(row: list, *, now: datetime) -> tuple[str, int, dict]:
     if not office_code:
         raise ContractError(_("ไม่มีค่า office_code"))
     try:
-        fiscal_year = int(_cell(values["fiscal_year"]))
-    except ValueError as exc:
-        raise ContractError(_("fiscal_year ต้องเป็นปี พ.ศ. เช่น 2566")) from exc
+        year = Decimal(_cell(values["fiscal_year"]))  # a spreadsheet may hold 2566 as 2566.0
+        if year != year.to_integral_value():
+            raise InvalidOperation
+        fiscal_year = int(year)
+    except InvalidOperation as exc:
+        raise ContractError(
+            _("fiscal_year ต้องเป็นปี พ.ศ. เช่น 2566 แต่พบ %(value)r") % {"value": values["fiscal_year"]}
+        ) from exc
     if not 2500 <= fiscal_year <= 2700:
         raise ContractError(_("fiscal_year ต้องเป็นปี พ.ศ. เช่น 2566 แต่พบ %(value)s") % {"value": fiscal_year})
     achieved_word = _cell(values["achieved"]).lower()
+    if isinstance(values["achieved"], int | float) and not isinstance(values["achieved"], bool):
+        achieved_word = {1: "1", 0: "0"}.get(values["achieved"], achieved_word)
     if achieved_word in TRUE_WORDS:
         achieved = True
     elif achieved_word in FALSE_WORDS:

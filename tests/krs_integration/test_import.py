@@ -130,3 +130,25 @@ def test_import_is_for_admins_only(client_for, staff, catalogue):
     response = client_for(staff).post(reverse("krs-import"), {"file": csv_file(export_rows())})
     assert response.status_code == 403
     assert not Indicator.objects.exists()
+
+
+def test_xlsx_typed_cells_are_understood(upload, office, catalogue):
+    from datetime import datetime
+
+    rows = export_rows()
+    for row in rows:
+        row[1] = 2566.0  # a year typed as a number in Excel
+        row[8] = 1 if row[8] == "1" else 0  # achieved as a number
+        row[10] = datetime(2023, 9, 15, 10, 30)  # a date cell, no zone: Bangkok
+    body = upload(xlsx_file(rows)).content.decode()
+    assert "นำเข้าตัวชี้วัด 30 รายการของ 1 สำนักงานแล้ว" in body
+    stored = Indicator.objects.filter(office=office).first()
+    assert stored.fiscal_year == 2566
+    assert stored.krs_updated_at.isoformat() == "2023-09-15T03:30:00+00:00"
+
+
+def test_fractional_year_is_refused(upload, office, catalogue):
+    rows = export_rows()
+    rows[0][1] = "2566.5"
+    body = upload(csv_file(rows)).content.decode()
+    assert "บรรทัด 2: fiscal_year ต้องเป็นปี พ.ศ. เช่น 2566 แต่พบ &#x27;2566.5&#x27;" in body
