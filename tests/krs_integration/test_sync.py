@@ -208,3 +208,20 @@ def test_decimal_values_are_kept_exactly(synced, office):
     expected = {i.code: i.result for i in office_indicators("T-001", 2566)}
     stored = dict(Indicator.objects.filter(office=office).values_list("code", "result"))
     assert all(Decimal(stored[c]) == expected[c] for c in expected)
+
+
+def test_wrong_token_fails_the_run_naming_the_setting(synced, office, settings, sync):
+    before = snapshot(office)
+    settings.KRS_TOKEN = "not-the-token"
+    run = sync(office)
+    assert run.status == SyncRun.Status.FAILED
+    assert run.errors == ["KRS ปฏิเสธรหัสเข้าถึงของระบบนี้ (ตรวจสอบ KRS_TOKEN)"]
+    assert snapshot(office) == before
+
+
+def test_no_catalogue_means_no_fiscal_year_and_a_clear_refusal(krs, office):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="ยังไม่ได้โหลดเกณฑ์การประเมิน"):
+        services.sync_run_start(trigger=SyncRun.Trigger.BUTTON, offices=[office])
+    assert not SyncRun.objects.exists()

@@ -143,3 +143,17 @@ def test_django_admin_reads_indicators_and_runs_but_deletes_no_run(admin_sync, k
         client.post(reverse("admin:krs_integration_syncrun_delete", args=[run.pk]), {"post": "yes"}).status_code == 403
     )
     assert SyncRun.objects.filter(pk=run.pk).exists()
+
+
+def test_manage_page_query_count_does_not_grow_with_runs(
+    admin_sync, krs, catalogue, office, django_assert_max_num_queries
+):
+    client, _response = admin_sync(office)
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("krs-manage"))
+    first_count = len(few.captured_queries)  # read now: every request clears Django's query log
+    for _ in range(5):
+        admin_sync(office)
+    with django_assert_max_num_queries(first_count):
+        body = client.get(reverse("krs-manage")).content.decode()
+    assert body.count("คำสั่ง") == 0 and body.count("ผู้ดูแลระบบสั่ง") == 6
