@@ -158,7 +158,23 @@ def sync_run_dispatch(*, run: SyncRun) -> None:
     from .tasks import sync_office
 
     ids = list(run.office_results.filter(status=SyncOfficeResult.Status.PENDING).values_list("pk", flat=True))
-    transaction.on_commit(lambda: [sync_office.delay(pk) for pk in ids])
+
+    def queue():
+        for pk in ids:
+            try:
+                sync_office.delay(pk)
+            except Exception as exc:  # noqa: BLE001 - a broker error must not leave the office pending forever
+                logger.exception("KRS sync run %s: could not queue office result %s", run.pk, pk)
+                result = SyncOfficeResult.objects.select_related("run", "office").get(pk=pk)
+                office_result_finish(
+                    result=result,
+                    outcome=KRSError(
+                        _("ส่งงานปรับข้อมูลเข้าคิวไม่ได้ (%(error)s) กรุณาตรวจสอบ Celery และ Redis แล้วสั่งใหม่")
+                        % {"error": exc.__class__.__name__}
+                    ),
+                )
+
+    transaction.on_commit(queue)
 
 
 def sync_run_start(*, trigger: str, user=None, offices=None, fiscal_year: int | None = None) -> SyncRun:

@@ -225,3 +225,18 @@ def test_no_catalogue_means_no_fiscal_year_and_a_clear_refusal(krs, office):
     with pytest.raises(ValidationError, match="ยังไม่ได้โหลดเกณฑ์การประเมิน"):
         services.sync_run_start(trigger=SyncRun.Trigger.BUTTON, offices=[office])
     assert not SyncRun.objects.exists()
+
+
+def test_broker_down_fails_the_offices_instead_of_leaving_them_pending(krs, catalogue, office, sync, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from krs_integration import tasks
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(tasks.sync_office, "delay", refuse)
+    run = sync(office)
+    assert run.status == SyncRun.Status.FAILED
+    assert "ส่งงานปรับข้อมูลเข้าคิวไม่ได้ (OperationalError)" in run.office_results.get().errors[0]
+    assert not Indicator.objects.exists()
