@@ -9,5 +9,5 @@ urlpatterns = [
     path("manage/krs/", views.manage, name="krs-manage"),
     path("manage/krs/sync/", views.sync_start, name="krs-sync"),
     path("manage/krs/import/", views.import_file, name="krs-import"),
-    path("manage/krs/runs/<int:pk>/", views.run_detail, name="krs-run-detail"),
+    path("manage/krs/runs/<int:run_id>/", views.run_detail, name="krs-run-detail"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.selectors import current_fiscal_year
 from orgprofile.decorators import role_required
@@ -46,11 +46,13 @@ def _render_category7(request, office: Office):
     )
 
 
+@require_safe
 @role_required(*OFFICE_ROLES)
 def office_category7(request):
     return _render_category7(request, office_of(request.user))
 
 
+@require_safe
 @role_required(*OFFICE_ROLES, *CENTRAL_ROLES)
 def office_category7_for(request, code):
     office = get_object_or_404(Office, code=code)
@@ -59,6 +61,7 @@ def office_category7_for(request, code):
     return _render_category7(request, office)
 
 
+@require_safe
 @role_required(*CENTRAL_ROLES)
 def national(request):
     fiscal_year = _fiscal_year(request)
@@ -81,6 +84,7 @@ def national(request):
     )
 
 
+@require_safe
 @role_required(Role.ADMIN)
 def manage(request):
     return render(
@@ -109,12 +113,13 @@ def sync_start(request):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("krs-manage")
-    return redirect("krs-run-detail", pk=run.pk)
+    return redirect("krs-run-detail", run_id=run.pk)
 
 
+@require_safe
 @role_required(Role.ADMIN)
-def run_detail(request, pk):
-    run = get_object_or_404(SyncRun.objects.select_related("started_by"), pk=pk)
+def run_detail(request, run_id):
+    run = get_object_or_404(SyncRun.objects.select_related("started_by"), pk=run_id)
     return render(
         request,
         "krs_integration/run_detail.html",
@@ -137,5 +142,5 @@ def import_file(request):
                 _("นำเข้าตัวชี้วัด %(rows)s รายการของ %(offices)s สำนักงานแล้ว")
                 % {"rows": result.rows, "offices": result.offices},
             )
-            return redirect("krs-run-detail", pk=result.run.pk)
+            return redirect("krs-run-detail", run_id=result.run.pk)
     return render(request, "krs_integration/import.html", {"form": form, "result": result, "header": ",".join(HEADER)})

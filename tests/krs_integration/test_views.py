@@ -157,3 +157,17 @@ def test_manage_page_query_count_does_not_grow_with_runs(
     with django_assert_max_num_queries(first_count):
         body = client.get(reverse("krs-manage")).content.decode()
     assert body.count("คำสั่ง") == 0 and body.count("ผู้ดูแลระบบสั่ง") == 6
+
+
+def test_read_pages_are_get_only(client_for, admin_user, staff, office, catalogue):
+    run = SyncRun.objects.create(trigger=SyncRun.Trigger.IMPORT, fiscal_year=2566)
+    for user, url in [
+        (staff, reverse("krs-category7")),
+        (admin_user, reverse("krs-office-category7", args=[office.code])),
+        (admin_user, reverse("krs-national")),
+        (admin_user, reverse("krs-manage")),
+        (admin_user, reverse("krs-run-detail", args=[run.pk])),
+    ]:
+        assert client_for(user).post(url).status_code == 405, url
+    assert client_for(admin_user).get(reverse("krs-sync")).status_code == 405
+    assert SyncRun.objects.count() == 1
