@@ -54,6 +54,9 @@ def test_sync_run_through_a_real_worker(redis_url, krs, catalogue, office, other
         stdout=open(tmp_path / "worker.log", "w"),
         stderr=subprocess.STDOUT,
     )
+    # The sync queues its tasks through the project's app, so that app (eager for every
+    # other test) points at Redis for this test only.
+    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
     celery_pools_reset()
     try:
@@ -65,7 +68,8 @@ def test_sync_run_through_a_real_worker(redis_url, krs, catalogue, office, other
                 break
             time.sleep(0.3)
     finally:
-        app.conf.update(task_always_eager=True)
+        app.conf.update(saved)
+        celery_pools_reset()
         worker.terminate()
         worker.wait(timeout=30)
     log = (tmp_path / "worker.log").read_text()
