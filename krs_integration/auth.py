@@ -23,13 +23,17 @@ from .client import KRSClient, KRSError
 
 logger = logging.getLogger(__name__)
 
+AUTH_TIMEOUT_SECONDS = 5.0
+
 
 class KRSBackend(BaseBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not settings.KRS_AUTH_ENABLED or not username or not password:
             return None
         try:
-            with KRSClient(retries=1) as client:
+            # One try and a short wait: a person is waiting at the login form, and a local
+            # account must not take KRS_TIMEOUT to log in when KRS hangs.
+            with KRSClient(retries=1, timeout=min(settings.KRS_TIMEOUT, AUTH_TIMEOUT_SECONDS)) as client:
                 krs_user = client.verify_credentials(username=username, password=password)
         except KRSError as exc:
             logger.warning("KRS login for %s not checked: %s", username, exc.message)

@@ -203,6 +203,8 @@ def make_app(config: StandinConfig):
         if path == PATHS["health"]:
             return _json(start_response, "200 OK", {"status": "ok"})
         if path == PATHS["auth"] and method == "POST":
+            if config.delay:
+                time.sleep(config.delay)
             length = int(environ.get("CONTENT_LENGTH") or 0)
             try:
                 body = json.loads(environ["wsgi.input"].read(length) or b"{}")

@@ -97,3 +97,16 @@ def test_setting_adds_the_backend_after_axes(monkeypatch):
         check=True,
     ).stdout
     assert out.index("axes") < out.index("KRSBackend") < out.index("ModelBackend")
+
+
+def test_a_hanging_krs_delays_a_local_login_by_the_short_auth_timeout_only(krs_auth, reviewer, settings, monkeypatch):
+    import time
+
+    from krs_integration import auth
+
+    monkeypatch.setattr(auth, "AUTH_TIMEOUT_SECONDS", 0.2)
+    settings.KRS_TIMEOUT = 30
+    krs_auth.config.delay = 1.0
+    started = time.monotonic()
+    assert authenticate(username=reviewer.username, password=PASSWORD) == reviewer
+    assert time.monotonic() - started < 0.9
