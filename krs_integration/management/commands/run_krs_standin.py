@@ -48,7 +48,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--token", default=settings.KRS_TOKEN, help="token to require (default KRS_TOKEN; empty = any)"
         )
-        parser.add_argument("--delay", type=float, default=0.0, help="seconds to wait before each indicators or login answer")
+        parser.add_argument(
+            "--delay", type=float, default=0.0, help="seconds to wait before each indicators or login answer"
+        )
         parser.add_argument(
             "--fail-status", type=int, help="answer indicator requests with this HTTP status (e.g. 500)"
         )
