@@ -49,3 +49,15 @@ check: venv
 .PHONY: bench-evidence
 bench-evidence: venv
 	$(PY) bench/evidence_bench.py
+
+# --- KRS ---------------------------------------------------------------------------------
+.PHONY: bench-krs krs-standin
+
+## Benchmark the KRS sync: 245 demo offices × 30 indicators against the stand-in, in a
+## throw-away database. Options: make bench-krs BENCH_KRS_ARGS="--delay 0.2 --concurrency 8"
+bench-krs: venv
+	$(PY) bench/krs_bench.py $(BENCH_KRS_ARGS)
+
+## Serve the stand-in KRS on 127.0.0.1:8001, where the embedded default's KRS_BASE_URL points.
+krs-standin: setup
+	$(PY) manage.py run_krs_standin

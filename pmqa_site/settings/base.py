@@ -248,3 +248,24 @@ PMQA_EVIDENCE_PHOTO_MAX_BYTES = 5 * PMQA_EVIDENCE_BUDGET_BYTES
 # (e.g. "/protected-media/"); empty means Django streams the file itself.
 PMQA_EVIDENCE_X_ACCEL_PREFIX = env("EVIDENCE_X_ACCEL_PREFIX", default="")
 CELERY_BEAT_SCHEDULE["evidence-sweep"] = {"task": "evidence.sweep", "schedule": 300.0}
+
+# --- KRS ---------------------------------------------------------------------------------
+# OBEC's key-result system (category 7). The JSON it must speak: krs_integration/CONTRACT.md.
+# The embedded default points at the stand-in server (`python manage.py run_krs_standin`).
+from celery.schedules import crontab  # noqa: E402
+
+KRS_BASE_URL = env("KRS_BASE_URL", default="http://127.0.0.1:8001")
+KRS_TOKEN = env("KRS_TOKEN", default="")
+KRS_TIMEOUT = env.float("KRS_TIMEOUT", default=10.0)
+KRS_RETRIES = env.int("KRS_RETRIES", default=3)
+KRS_BACKOFF = env.float("KRS_BACKOFF", default=0.5)
+KRS_AUTH_ENABLED = env.bool("KRS_AUTH_ENABLED", default=False)
+if KRS_AUTH_ENABLED:
+    # After axes, so a locked-out username is refused before KRS is asked.
+    AUTHENTICATION_BACKENDS.insert(
+        AUTHENTICATION_BACKENDS.index("axes.backends.AxesStandaloneBackend") + 1, "krs_integration.auth.KRSBackend"
+    )
+CELERY_BEAT_SCHEDULE["krs-nightly-sync"] = {
+    "task": "krs_integration.sync_all_offices",
+    "schedule": crontab(hour=env.int("KRS_SYNC_HOUR", default=2), minute=0),
+}

@@ -14,6 +14,7 @@ from django.urls import URLResolver, get_resolver
 
 from assessments.models import Message, ReviewState, SubItem, SubItemReport
 from evidence.models import Evidence
+from krs_integration.models import SyncRun
 from assessments.services.reports import report_get_or_create
 from orgprofile.roles import Role
 
@@ -76,6 +77,14 @@ ACCESS: dict[str, set[str]] = {
     "evidence-upload": set(),
     "evidence-link": set(),
     "evidence-supersede": set(),
+    # KRS, category 7.
+    "krs-category7": OWN_OFFICE,
+    "krs-office-category7": OFFICE_A | CENTRAL,
+    "krs-national": CENTRAL,
+    "krs-manage": {ADMIN},
+    "krs-sync": set(),
+    "krs-import": {ADMIN},
+    "krs-run-detail": {ADMIN},
 }
 
 # Writes (POST) each role may make successfully on office A's objects; all others must be
@@ -103,6 +112,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "evidence-upload": OFFICE_A,
     "evidence-link": OFFICE_A,
     "evidence-supersede": OFFICE_A,
+    "krs-sync": {ADMIN},
+    "krs-import": {ADMIN},
 }
 
 SKIP_PREFIXES = ("django-admin/",)
@@ -141,6 +152,7 @@ def world(db, office, other_office, make_user):
     params = {
         "code": office.code, "number": None, "report_id": report.pk, "pk": profile_image.pk,
         "revision": revision.number, "evidence_id": evidence.pk,
+        "run_id": SyncRun.objects.create(trigger="import", fiscal_year=2566).pk,
     }
     return {"users": users, "office": office, "report": report, "params": params}
 

@@ -1,0 +1,119 @@
+"""Reads of the KRS integration: category 7 for one office, the national view, sync runs."""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from django.db.models import Case, Count, Q, When
+
+from assessments.models import ResultDimension
+from orgprofile.models import Office
+
+from .contract import DIMENSIONS
+from .models import Indicator, SyncOfficeResult, SyncRun
+
+
+@dataclass
+class DimensionGroup:
+    code: str
+    title: str
+    indicators: list = field(default_factory=list)
+
+    @property
+    def achieved(self) -> int:
+        return sum(1 for i in self.indicators if i.achieved)
+
+
+def dimension_titles(*, fiscal_year: int) -> dict[str, str]:
+    """Titles of 7.1-7.6 from the catalogue of that year (the code alone if none is loaded)."""
+    titles = dict(ResultDimension.objects.filter(catalogue__fiscal_year=fiscal_year).values_list("code", "title"))
+    return {code: titles.get(code, "") for code in DIMENSIONS}
+
+
+def office_category7(*, office: Office, fiscal_year: int) -> list[DimensionGroup]:
+    """The office's current indicators grouped by 7.1-7.6, every dimension present."""
+    groups = OrderedDict(
+        (code, DimensionGroup(code=code, title=title))
+        for code, title in dimension_titles(fiscal_year=fiscal_year).items()
+    )
+    indicators = Indicator.objects.filter(office=office, fiscal_year=fiscal_year, withdrawn_at__isnull=True).order_by(
+        "dimension_code", "-kind", "code"
+    )
+    for indicator in indicators:
+        groups[indicator.dimension_code].indicators.append(indicator)
+    return list(groups.values())
+
+
+def office_last_sync(*, office: Office, fiscal_year: int) -> SyncOfficeResult | None:
+    """The office's latest finished sync or import that stored something, for the page header."""
+    return (
+        SyncOfficeResult.objects.filter(
+            office=office,
+            run__fiscal_year=fiscal_year,
+            status__in=[SyncOfficeResult.Status.OK, SyncOfficeResult.Status.PARTIAL],
+        )
+        .select_related("run")
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+def office_last_attempt(*, office: Office, fiscal_year: int) -> SyncOfficeResult | None:
+    return (
+        SyncOfficeResult.objects.filter(office=office, run__fiscal_year=fiscal_year)
+        .exclude(status=SyncOfficeResult.Status.PENDING)
+        .order_by("-finished_at")
+        .first()
+    )
+
+
+@dataclass
+class NationalRow:
+    office: Office
+    total: int
+    achieved: int
+    by_dimension: list[tuple[int, int]]  # (achieved, total) per 7.1-7.6
+
+    @property
+    def percent(self) -> float | None:
+        return round(100 * self.achieved / self.total, 1) if self.total else None
+
+
+def national_summary(*, fiscal_year: int, offices) -> tuple[list[NationalRow], list[tuple[int, int]]]:
+    """Indicators achieved per office and per dimension, in two queries whatever the size."""
+    offices = list(offices.order_by("kind", "name"))
+    counts = (
+        Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True, office__in=[o.pk for o in offices])
+        .values("office_id", "dimension_code")
+        .annotate(total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True)))
+    )
+    cells: dict[int, dict[str, tuple[int, int]]] = {}
+    for row in counts:
+        cells.setdefault(row["office_id"], {})[row["dimension_code"]] = (row["achieved"], row["total"])
+    rows, totals = [], [[0, 0] for _ in DIMENSIONS]
+    for office in offices:
+        per = [cells.get(office.pk, {}).get(code, (0, 0)) for code in DIMENSIONS]
+        for index, (achieved, total) in enumerate(per):
+            totals[index][0] += achieved
+            totals[index][1] += total
+        rows.append(
+            NationalRow(
+                office=office,
+                total=sum(t for _a, t in per),
+                achieved=sum(a for a, _t in per),
+                by_dimension=per,
+            )
+        )
+    return rows, [tuple(t) for t in totals]
+
+
+def sync_runs_recent(*, limit: int = 50):
+    return SyncRun.objects.select_related("started_by").order_by("-started_at", "-id")[:limit]
+
+
+def sync_run_results(*, run: SyncRun):
+    """Offices with a problem first, then the rest, by office code."""
+    S = SyncOfficeResult.Status
+    rank = Case(
+        When(status=S.FAILED, then=0), When(status=S.PARTIAL, then=1), When(status=S.PENDING, then=2), default=3
+    )
+    return run.office_results.select_related("office").order_by(rank, "office__code")
