@@ -44,6 +44,11 @@ check: venv
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
+## Lint and format check (ruff, pinned in requirements-test.txt).
+lint: test-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
 # --- EVIDENCE ------------------------------------------------------------------------------
 ## Evidence validation benchmark: medians of several runs (figures kept in README, "Evidence").
 .PHONY: bench-evidence

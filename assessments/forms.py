@@ -28,9 +28,7 @@ class SubItemAnswerForm(forms.Form):
                     required=False,
                     widget=forms.RadioSelect,
                     initial="" if value is None else str(value),
-                    error_messages={
-                        "invalid_choice": _("รายการนี้รับได้เฉพาะ 1 (ดำเนินการจริง) 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")
-                    },
+                    error_messages={"invalid_choice": _("รายการนี้รับได้เฉพาะ 1 (ดำเนินการจริง) 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")},
                 )
         for answer_field in detail.answer_fields:
             text = detail.texts.get(answer_field.id)
@@ -70,7 +68,9 @@ class CategoryAssignForm(forms.Form):
 
     def __init__(self, *args, office, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = get_user_model().objects.filter(
-            membership__office=office, is_active=True
-        ).order_by("first_name", "username")
+        self.fields["assignee"].queryset = (
+            get_user_model()
+            .objects.filter(membership__office=office, is_active=True)
+            .order_by("first_name", "username")
+        )
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username

@@ -2,11 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orgprofile.models import Office
-
 from pmqa_site.fields import ThaiDateTimeField
 
 from .models import EvidenceKind, ReviewState
-
 
 
 class DecisionForm(forms.Form):
@@ -33,12 +31,18 @@ class DecisionForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
-        label=_("สถานะ"), required=False, choices=[("", _("รอพิจารณา (รอการรับรองผล + มีข้อมูลใหม่)"))] + list(ReviewState.choices)
+        label=_("สถานะ"),
+        required=False,
+        choices=[("", _("รอพิจารณา (รอการรับรองผล + มีข้อมูลใหม่)"))] + list(ReviewState.choices),
     )
     office = forms.CharField(label=_("รหัสสำนักงาน"), required=False, max_length=20)
     kind = forms.ChoiceField(label=_("ประเภท"), required=False, choices=[("", _("ทั้งหมด"))] + list(Office.Kind.choices))
     category = forms.TypedChoiceField(
-        label=_("หมวด"), required=False, coerce=int, empty_value=None, choices=[("", _("ทั้งหมด"))] + [(i, f"หมวด {i}") for i in range(1, 7)]
+        label=_("หมวด"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("ทั้งหมด"))] + [(i, f"หมวด {i}") for i in range(1, 7)],
     )
 
 
@@ -49,9 +53,7 @@ class MessageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("กรุณาพิมพ์ข้อความก่อนส่ง"), "max_length": _("ข้อความยาวเกิน 5000 ตัวอักษร")},
     )
-    attachment = forms.FileField(
-        label=_("แนบไฟล์ (PDF หรือรูปภาพ ตรวจสอบเหมือนเอกสารหลักฐาน)"), required=False
-    )
+    attachment = forms.FileField(label=_("แนบไฟล์ (PDF หรือรูปภาพ ตรวจสอบเหมือนเอกสารหลักฐาน)"), required=False)
     kind = forms.ModelChoiceField(label=_("ประเภทเอกสาร"), queryset=EvidenceKind.objects.none(), required=False)
 
     def __init__(self, *args, report=None, **kwargs):

@@ -160,9 +160,13 @@ def assessment_overview(*, office, catalogue: Catalogue, category_number: int | 
         for report in SubItemReport.objects.filter(assessment=assessment).select_related("updated_by"):
             reports[report.subitem_id] = report
         report_to_subitem = {r.id: r.subitem_id for r in reports.values()}
-        for answer in ChecklistAnswer.objects.filter(report__assessment=assessment).only("report_id", "item_id", "value"):
+        for answer in ChecklistAnswer.objects.filter(report__assessment=assessment).only(
+            "report_id", "item_id", "value"
+        ):
             values.setdefault(report_to_subitem[answer.report_id], {})[answer.item_id] = answer.value
-        for text in AnswerText.objects.filter(report__assessment=assessment).exclude(text="").only("report_id", "field_id"):
+        for text in (
+            AnswerText.objects.filter(report__assessment=assessment).exclude(text="").only("report_id", "field_id")
+        ):
             if text.field_id in required_ids:
                 subitem_id = report_to_subitem[text.report_id]
                 filled[subitem_id] = filled.get(subitem_id, 0) + 1
@@ -223,7 +227,12 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     required_ids = {f.id for f in answer_fields if f.required}
     filled = sum(1 for fid, t in texts.items() if fid in required_ids and t.text.strip())
     status = SubItemStatus(
-        subitem=subitem, report=report, items=items, values=values, filled_fields=filled, required_fields=len(required_ids)
+        subitem=subitem,
+        report=report,
+        items=items,
+        values=values,
+        filled_fields=filled,
+        required_fields=len(required_ids),
     )
     by_level = [(level, [i for i in items if i.level == level.value]) for level in Level]
     return SubItemDetail(
@@ -279,7 +288,9 @@ def changes_since_last_decision(*, report: SubItemReport, detail: "SubItemDetail
         for item in items:
             a, b = before["items"].get(str(item.id)), now["items"].get(str(item.id))
             if a != b:
-                changes.append(Change("item", f"{level.label} ข้อ {item.order}: {item.text[:80]}", VALUE_TEXT[a], VALUE_TEXT[b]))
+                changes.append(
+                    Change("item", f"{level.label} ข้อ {item.order}: {item.text[:80]}", VALUE_TEXT[a], VALUE_TEXT[b])
+                )
     for f in detail.answer_fields:
         a, b = before["texts"].get(str(f.id), ""), now["texts"].get(str(f.id), "")
         if a != b:
@@ -304,8 +315,15 @@ class QueuePage:
     pages: int
 
 
-def review_queue(*, state: str | None = None, office_code: str = "", kind: str = "", category: int | None = None,
-                 page: int = 1, per_page: int = 50) -> QueuePage:
+def review_queue(
+    *,
+    state: str | None = None,
+    office_code: str = "",
+    kind: str = "",
+    category: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> QueuePage:
     """Sub-items for reviewers across all offices, longest-waiting first, in 5 queries."""
     from django.db.models import Count
 
@@ -334,15 +352,16 @@ def review_queue(*, state: str | None = None, office_code: str = "", kind: str =
     if category:
         subitems = subitems.filter(category__number=category)
     expected = offices.count() * subitems.count()
-    counts[ReviewState.NOT_REPORTED] = max(0, expected - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED))
+    counts[ReviewState.NOT_REPORTED] = max(
+        0, expected - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED)
+    )
     rows = base.filter(state=state) if state else base.filter(state__in=QUEUE_STATES)
     total = rows.count()
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
-    rows = (
-        rows.select_related("assessment__office", "subitem__category")
-        .order_by("state_changed_at", "id")[(page - 1) * per_page : page * per_page]
-    )
+    rows = rows.select_related("assessment__office", "subitem__category").order_by("state_changed_at", "id")[
+        (page - 1) * per_page : page * per_page
+    ]
     return QueuePage(rows=list(rows), counts=counts, total=total, page=page, pages=pages)
 
 
@@ -354,11 +373,12 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
 
     other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
     read_at = ConversationRead.objects.filter(report=OuterRef("report"), side=side).values("read_at")[:1]
-    unread = Message.objects.filter(report=OuterRef("pk"), side=other).annotate(read_at=Subquery(read_at)).filter(
-        Q(read_at__isnull=True) | Q(created_at__gt=F("read_at"))
+    unread = (
+        Message.objects.filter(report=OuterRef("pk"), side=other)
+        .annotate(read_at=Subquery(read_at))
+        .filter(Q(read_at__isnull=True) | Q(created_at__gt=F("read_at")))
     )
     reports = SubItemReport.objects.filter(Exists(unread))
     if office is not None:
         reports = reports.filter(assessment__office=office)
     return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])
-

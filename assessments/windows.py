@@ -73,9 +73,7 @@ def window_edit_check(*, office, at, state: OfficeWindowState | None = None) -> 
     if state.open:
         return
     if state.opens_at and at < state.opens_at:
-        raise EditRefused(
-            _("ระบบยังไม่เปิดให้รายงาน จะเปิดเมื่อ %(t)s") % {"t": format_thai_datetime(state.opens_at)}
-        )
+        raise EditRefused(_("ระบบยังไม่เปิดให้รายงาน จะเปิดเมื่อ %(t)s") % {"t": format_thai_datetime(state.opens_at)})
     raise EditRefused(
         _("ระบบปิดการรายงานแล้วเมื่อ %(t)s จึงยังไม่ได้บันทึกข้อมูลนี้ ข้อความที่พิมพ์ยังอยู่ในแบบฟอร์ม กรุณาติดต่อผู้ดูแลระบบหากต้องการขอขยายเวลา")
         % {"t": format_thai_datetime(state.closes_at)}
@@ -106,7 +104,9 @@ def _validate_window(values: dict) -> None:
 
 
 @transaction.atomic
-def window_set(*, user, catalogue: Catalogue, office_opens_at, office_closes_at, review_opens_at, review_closes_at) -> ReportingWindow:
+def window_set(
+    *, user, catalogue: Catalogue, office_opens_at, office_closes_at, review_opens_at, review_closes_at
+) -> ReportingWindow:
     """Open, close or move the reporting window of a fiscal year (admins)."""
     import logging
 
@@ -122,7 +122,12 @@ def window_set(*, user, catalogue: Catalogue, office_opens_at, office_closes_at,
     )
     logging.getLogger("pmqa.audit").info(
         "window set fiscal_year=%s by=%s office=%s..%s review=%s..%s",
-        catalogue.fiscal_year, user, office_opens_at, office_closes_at, review_opens_at, review_closes_at,
+        catalogue.fiscal_year,
+        user,
+        office_opens_at,
+        office_closes_at,
+        review_opens_at,
+        review_closes_at,
     )
     return window
 
@@ -158,6 +163,10 @@ def window_extend(*, user, window: ReportingWindow, office, starts_at, until, re
     )
     logging.getLogger("pmqa.audit").info(
         "window extended fiscal_year=%s office=%s until=%s by=%s reason=%s",
-        window.catalogue.fiscal_year, office.code, until, user, reason,
+        window.catalogue.fiscal_year,
+        office.code,
+        until,
+        user,
+        reason,
     )
     return extension

@@ -15,7 +15,9 @@ def role_required(*roles):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if role_of(request.user) not in roles:
-                raise PermissionDenied(_("หน้านี้สำหรับ %(roles)s เท่านั้น") % {"roles": ", ".join(str(r.label) for r in roles)})
+                raise PermissionDenied(
+                    _("หน้านี้สำหรับ %(roles)s เท่านั้น") % {"roles": ", ".join(str(r.label) for r in roles)}
+                )
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -23,7 +23,9 @@ class OfficeImportForm(forms.Form):
 
 
 class ProfileAnswerForm(forms.Form):
-    html = forms.CharField(label=_("คำตอบ"), required=False, widget=forms.Textarea(attrs={"rows": 12, "class": "form-control"}))
+    html = forms.CharField(
+        label=_("คำตอบ"), required=False, widget=forms.Textarea(attrs={"rows": 12, "class": "form-control"})
+    )
     not_applicable = forms.BooleanField(
         label=_("ส่วนราชการมีลักษณะงานไม่เกี่ยวข้องกับคำถามในข้อนี้"),
         required=False,

@@ -14,9 +14,7 @@ class Office(models.Model):
     name = models.CharField(_("ชื่อสำนักงาน"), max_length=200)
     kind = models.CharField(_("ประเภท"), max_length=3, choices=Kind.choices)
     province = models.CharField(_("จังหวัด"), max_length=100)
-    is_demo = models.BooleanField(
-        _("สำนักงานสาธิต"), default=False, help_text=_("สร้างขึ้นเพื่อทดลองใช้ระบบ ไม่ใช่สำนักงานจริง")
-    )
+    is_demo = models.BooleanField(_("สำนักงานสาธิต"), default=False, help_text=_("สร้างขึ้นเพื่อทดลองใช้ระบบ ไม่ใช่สำนักงานจริง"))
     is_active = models.BooleanField(_("ใช้งาน"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -91,7 +89,9 @@ class ProfileQuestion(models.Model):
 
     class Meta:
         ordering = ["question_set", "number"]
-        constraints = [models.UniqueConstraint(fields=["question_set", "number"], name="profile_question_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["question_set", "number"], name="profile_question_unique_number")
+        ]
         verbose_name = _("คำถามลักษณะสำคัญขององค์การ")
         verbose_name_plural = _("คำถามลักษณะสำคัญขององค์การ")
 
@@ -106,7 +106,11 @@ class Profile(models.Model):
     fiscal_year = models.PositiveIntegerField(_("ปีงบประมาณ"))
     question_set = models.ForeignKey(ProfileQuestionSet, on_delete=models.PROTECT, related_name="profiles")
     carried_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_to",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
         verbose_name=_("ยกมาจาก"),
     )
     carried_at = models.DateTimeField(_("ยกมาเมื่อ"), null=True, blank=True)
@@ -212,6 +216,9 @@ class ProfileImage(models.Model):
     class Meta:
         verbose_name = _("รูปภาพประกอบลักษณะสำคัญขององค์การ")
         verbose_name_plural = _("รูปภาพประกอบลักษณะสำคัญขององค์การ")
+
+    def __str__(self) -> str:
+        return f"{self.office_id} {self.pk}"
 
     @property
     def extension(self) -> str:

@@ -59,7 +59,9 @@ def role_of(user) -> Role | None:
     if cached != "unset":
         return cached
     names = {g.name for g in user.groups.all()}
-    role = next((r for r in (Role.ADMIN, Role.OBEC_REVIEWER, Role.ESA_COORDINATOR, Role.ESA_STAFF) if r.value in names), None)
+    role = next(
+        (r for r in (Role.ADMIN, Role.OBEC_REVIEWER, Role.ESA_COORDINATOR, Role.ESA_STAFF) if r.value in names), None
+    )
     if role is None and user.is_superuser:
         role = Role.ADMIN
     user._pmqa_role = role

@@ -57,9 +57,7 @@ def profile_progress(*, office: Office, fiscal_year: int) -> tuple[int, int]:
         return 0, 0
     total = question_set.questions.count()
     answered = (
-        ProfileAnswer.objects.filter(profile__office=office, profile__fiscal_year=fiscal_year)
-        .filter(_ANSWERED)
-        .count()
+        ProfileAnswer.objects.filter(profile__office=office, profile__fiscal_year=fiscal_year).filter(_ANSWERED).count()
     )
     return answered, total
 
@@ -96,7 +94,9 @@ class ProfileSheet:
         for row in self.rows:
             q = row.question
             if not parts or parts[-1]["number"] != q.part_number:
-                parts.append({"number": q.part_number, "title": q.part_title, "description": q.part_description, "groups": []})
+                parts.append(
+                    {"number": q.part_number, "title": q.part_title, "description": q.part_description, "groups": []}
+                )
             groups = parts[-1]["groups"]
             if not groups or groups[-1]["letter"] != q.group_letter:
                 groups.append({"letter": q.group_letter, "title": q.group_title, "rows": []})

@@ -124,9 +124,7 @@ def offices_import_csv(*, text: str, is_demo: bool = False) -> OfficeImportResul
         return result
     header = [h.strip().lower() for h in rows[0]]
     if header != OFFICE_CSV_HEADER:
-        result.errors.append(
-            f"บรรทัด 1: หัวตารางต้องเป็น {','.join(OFFICE_CSV_HEADER)} แต่พบ {','.join(rows[0])}"
-        )
+        result.errors.append(f"บรรทัด 1: หัวตารางต้องเป็น {','.join(OFFICE_CSV_HEADER)} แต่พบ {','.join(rows[0])}")
         return result
     parsed: list[dict] = []
     seen: dict[str, int] = {}
@@ -261,7 +259,11 @@ def profile_get_or_create(*, office: Office, fiscal_year: int) -> Profile:
 
 def _answer_locked(*, profile: Profile, question: ProfileQuestion) -> ProfileAnswer:
     ProfileAnswer.objects.get_or_create(profile=profile, question=question)
-    return ProfileAnswer.objects.select_for_update(of=("self",)).select_related("updated_by").get(profile=profile, question=question)
+    return (
+        ProfileAnswer.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .get(profile=profile, question=question)
+    )
 
 
 def _revision_append(*, answer: ProfileAnswer, kind: str, user, at, restored_from=None) -> ProfileAnswerRevision:
@@ -330,7 +332,12 @@ def profile_answer_save(
         and last.created_by_id == user.pk
         and now - last.created_at < AUTOSAVE_SESSION
     ):
-        last.html, last.not_applicable, last.answer_version, last.saved_at = new_html, not_applicable, answer.version, now
+        last.html, last.not_applicable, last.answer_version, last.saved_at = (
+            new_html,
+            not_applicable,
+            answer.version,
+            now,
+        )
         last.save(update_fields=["html", "not_applicable", "answer_version", "saved_at"])
     else:
         kind = ProfileAnswerRevision.Kind.AUTOSAVE if autosave else ProfileAnswerRevision.Kind.SAVE
@@ -341,7 +348,11 @@ def profile_answer_save(
 @transaction.atomic
 def profile_answer_restore(*, user, revision: ProfileAnswerRevision) -> ProfileAnswer:
     """Make an earlier revision the current answer again, as a new revision."""
-    answer = ProfileAnswer.objects.select_for_update(of=("self",)).select_related("profile__office").get(pk=revision.answer_id)
+    answer = (
+        ProfileAnswer.objects.select_for_update(of=("self",))
+        .select_related("profile__office")
+        .get(pk=revision.answer_id)
+    )
     office_edit_check(user=user, office=answer.profile.office)
     now = timezone.now()
     answer.html, answer.not_applicable, answer.is_carried = revision.html, revision.not_applicable, False
@@ -359,9 +370,7 @@ def profile_carry_forward(*, user, office: Office, fiscal_year: int) -> Profile:
     previous = Profile.objects.filter(office=office, fiscal_year=fiscal_year - 1).first()
     previous_answers = [a for a in previous.answers.select_related("question") if a.is_answered] if previous else []
     if not previous_answers:
-        raise ValidationError(
-            _("ไม่มีคำตอบลักษณะสำคัญขององค์การของปีงบประมาณ %(year)d ให้ยกมา") % {"year": fiscal_year - 1}
-        )
+        raise ValidationError(_("ไม่มีคำตอบลักษณะสำคัญขององค์การของปีงบประมาณ %(year)d ให้ยกมา") % {"year": fiscal_year - 1})
     profile = profile_get_or_create(office=office, fiscal_year=fiscal_year)
     if any(a.is_answered for a in profile.answers.all()):
         raise ValidationError(

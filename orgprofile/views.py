@@ -42,7 +42,9 @@ def office_list(request):
     kind = request.GET.get("kind")
     if kind in Office.Kind.values:
         offices = offices.filter(kind=kind)
-    return render(request, "orgprofile/office_list.html", {"offices": offices, "kind": kind, "kinds": Office.Kind.choices})
+    return render(
+        request, "orgprofile/office_list.html", {"offices": offices, "kind": kind, "kinds": Office.Kind.choices}
+    )
 
 
 @login_required
@@ -117,11 +119,7 @@ def profile_detail(request, code):
     fiscal_year = _profile_year()
     sheet = profile_sheet(office=office, fiscal_year=fiscal_year)
     may_edit = office_may_edit(user=request.user, office=office)
-    may_carry = (
-        may_edit
-        and sheet.answered == 0
-        and profile_for(office=office, fiscal_year=fiscal_year - 1) is not None
-    )
+    may_carry = may_edit and sheet.answered == 0 and profile_for(office=office, fiscal_year=fiscal_year - 1) is not None
     return render(
         request,
         "orgprofile/profile_detail.html",
@@ -192,7 +190,8 @@ def profile_answer_edit(request, code, number):
             }
         )
         return render(
-            request, "orgprofile/profile_answer_edit.html",
+            request,
+            "orgprofile/profile_answer_edit.html",
             _answer_context(office=office, fiscal_year=fiscal_year, question=question, answer=answer, form=form),
         )
 
@@ -221,9 +220,14 @@ def profile_answer_edit(request, code, number):
         else:
             if autosave:
                 return render(
-                    request, "orgprofile/_autosave_status.html",
-                    {"version": result.answer.version, "saved_at": result.answer.updated_at, "removed": result.removed,
-                     "changed": result.changed},
+                    request,
+                    "orgprofile/_autosave_status.html",
+                    {
+                        "version": result.answer.version,
+                        "saved_at": result.answer.updated_at,
+                        "removed": result.removed,
+                        "changed": result.changed,
+                    },
                 )
             if result.removed:
                 messages.warning(
@@ -239,7 +243,8 @@ def profile_answer_edit(request, code, number):
     diff = richtext_diff(stale.answer.html, form.cleaned_data["html"]) if stale else None
     if autosave:
         return render(
-            request, "orgprofile/_autosave_status.html",
+            request,
+            "orgprofile/_autosave_status.html",
             {"version": posted_version, "error": error, "stale": stale, "question": question, "office": office},
         )
     if stale:
@@ -249,10 +254,17 @@ def profile_answer_edit(request, code, number):
         form = ProfileAnswerForm(data)
         form.is_valid()
     return render(
-        request, "orgprofile/profile_answer_edit.html",
+        request,
+        "orgprofile/profile_answer_edit.html",
         _answer_context(
-            office=office, fiscal_year=fiscal_year, question=question, answer=stale.answer if stale else answer,
-            form=form, error=error, stale=stale, diff=diff,
+            office=office,
+            fiscal_year=fiscal_year,
+            question=question,
+            answer=stale.answer if stale else answer,
+            form=form,
+            error=error,
+            stale=stale,
+            diff=diff,
         ),
         status=status,
     )
@@ -274,8 +286,14 @@ def profile_revisions(request, code, number):
         request,
         "orgprofile/profile_revisions.html",
         {
-            "office": office, "fiscal_year": fiscal_year, "question": question, "answer": answer,
-            "revisions": revisions, "older": older, "newer": newer, "diff": diff,
+            "office": office,
+            "fiscal_year": fiscal_year,
+            "question": question,
+            "answer": answer,
+            "revisions": revisions,
+            "older": older,
+            "newer": newer,
+            "diff": diff,
             "may_edit": office_may_edit(user=request.user, office=office),
         },
     )
@@ -296,7 +314,9 @@ def profile_revision_restore(request, code, number, revision):
     question = _profile_question(fiscal_year=fiscal_year, number=number)
     old = get_object_or_404(
         ProfileAnswerRevision,
-        answer__profile__office=office, answer__profile__fiscal_year=fiscal_year, answer__question=question,
+        answer__profile__office=office,
+        answer__profile__fiscal_year=fiscal_year,
+        answer__question=question,
         number=revision,
     )
     profile_answer_restore(user=request.user, revision=old)  # EditRefused → the 403 page, in Thai

@@ -23,7 +23,7 @@ class ThaiDateTimeInput(forms.TextInput):
 
 
 class ThaiDateTimeField(forms.Field):
-    """"31/12/2569 16:30" (day/month/B.E. year, 24-hour time, Asia/Bangkok) ⇄ an aware datetime."""
+    """ "31/12/2569 16:30" (day/month/B.E. year, 24-hour time, Asia/Bangkok) ⇄ an aware datetime."""
 
     widget = ThaiDateTimeInput
     default_error_messages = {

@@ -52,7 +52,10 @@ def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else ""
     audit_log.warning(
         "refused user=%s path=%s method=%s reason=%s",
-        getattr(request.user, "username", "-") or "anonymous", request.path, request.method, message,
+        getattr(request.user, "username", "-") or "anonymous",
+        request.path,
+        request.method,
+        message,
     )
     return render(request, "403.html", {"message": message}, status=403)
 

@@ -13,7 +13,9 @@ PASSWORD = "correct-horse-battery-staple"
 
 @pytest.fixture
 def office(db):
-    return Office.objects.create(code="T-001", name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1", kind="spp", province="ทดสอบ")
+    return Office.objects.create(
+        code="T-001", name="สำนักงานเขตพื้นที่การศึกษาประถมศึกษาทดสอบ เขต 1", kind="spp", province="ทดสอบ"
+    )
 
 
 @pytest.fixture
@@ -105,7 +107,9 @@ def new_page(browser, live_server):
     contexts = []
 
     def make():
-        context = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok", viewport={"width": 1280, "height": 900})
+        context = browser.new_context(
+            locale="th-TH", timezone_id="Asia/Bangkok", viewport={"width": 1280, "height": 900}
+        )
         context.set_default_timeout(15_000)
         contexts.append(context)
         page = context.new_page()

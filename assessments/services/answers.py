@@ -95,7 +95,9 @@ def subitem_answers_save(
                     )
         for field_id, text in texts.items():
             if current_texts.get(field_id, "") != text:
-                changes.append(StaleChange(label=fields[field_id].title, saved=current_texts.get(field_id, ""), yours=text))
+                changes.append(
+                    StaleChange(label=fields[field_id].title, saved=current_texts.get(field_id, ""), yours=text)
+                )
         raise StaleFormError(report=report, changes=changes)
 
     changed: list[str] = []
@@ -134,7 +136,11 @@ def subitem_missing(*, office, subitem: SubItem) -> list[str]:
     missing = []
     if detail.status.unanswered:
         missing.append(f"ยังไม่ได้ตอบรายการตรวจสอบ {len(detail.status.unanswered)} รายการ")
-    empty = [f.title for f in detail.answer_fields if f.required and not (detail.texts.get(f.id) and detail.texts[f.id].text.strip())]
+    empty = [
+        f.title
+        for f in detail.answer_fields
+        if f.required and not (detail.texts.get(f.id) and detail.texts[f.id].text.strip())
+    ]
     if empty:
         missing.append(f"ยังไม่ได้กรอกแบบสรุปประเด็นการตอบ {len(empty)} หัวข้อ")
     return missing
@@ -192,5 +198,7 @@ def category_assign(*, user, office, category: Category, assignee) -> None:
     if getattr(getattr(assignee, "membership", None), "office_id", None) != office.id:
         raise ValidationError("มอบหมายได้เฉพาะเจ้าหน้าที่ของสำนักงานเดียวกัน")
     CategoryAssignment.objects.update_or_create(
-        assessment=assessment, category=category, defaults={"user": assignee, "assigned_by": user, "assigned_at": timezone.now()}
+        assessment=assessment,
+        category=category,
+        defaults={"user": assignee, "assigned_by": user, "assigned_at": timezone.now()},
     )

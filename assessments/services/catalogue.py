@@ -175,9 +175,7 @@ def catalogue_load(*, text: str) -> CatalogueLoadResult:
 def catalogue_export(*, catalogue: Catalogue) -> dict:
     """The loaded catalogue as plain data, in the same shape the loader reads."""
     categories = (
-        Category.objects.filter(catalogue=catalogue)
-        .prefetch_related("subitems__checklist_items")
-        .order_by("number")
+        Category.objects.filter(catalogue=catalogue).prefetch_related("subitems__checklist_items").order_by("number")
     )
     return {
         "fiscal_year": catalogue.fiscal_year,

@@ -45,14 +45,17 @@ def _actor_kind(user) -> str | None:
 
 
 @transaction.atomic
-def report_transition(*, report: SubItemReport, to_state: str, user, reason: str = "", system: bool = False) -> SubItemReport:
+def report_transition(
+    *, report: SubItemReport, to_state: str, user, reason: str = "", system: bool = False
+) -> SubItemReport:
     """Move `report` to `to_state`, or raise ValidationError (Thai) naming the refused move."""
     report = SubItemReport.objects.select_for_update().get(pk=report.pk)
     from_state = report.state
     who = ALLOWED_MOVES.get((from_state, to_state))
     if who is None:
         raise ValidationError(
-            _("เปลี่ยนสถานะจาก '%(a)s' เป็น '%(b)s' ไม่ได้") % {"a": ReviewState(from_state).label, "b": ReviewState(to_state).label}
+            _("เปลี่ยนสถานะจาก '%(a)s' เป็น '%(b)s' ไม่ได้")
+            % {"a": ReviewState(from_state).label, "b": ReviewState(to_state).label}
         )
     actor = SYSTEM if system else _actor_kind(user)
     if who != actor:

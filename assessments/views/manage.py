@@ -32,7 +32,10 @@ def windows(request):
     catalogue = _catalogue()
     window = ReportingWindow.objects.filter(catalogue=catalogue).first()
     initial = (
-        {f: timezone.localtime(getattr(window, f)) for f in ("office_opens_at", "office_closes_at", "review_opens_at", "review_closes_at")}
+        {
+            f: timezone.localtime(getattr(window, f))
+            for f in ("office_opens_at", "office_closes_at", "review_opens_at", "review_closes_at")
+        }
         if window
         else {}
     )
@@ -56,7 +59,9 @@ def windows(request):
             "window": window,
             "form": form,
             "extension_form": extension_form,
-            "extensions": WindowExtension.objects.filter(window=window).select_related("office", "created_by") if window else [],
+            "extensions": WindowExtension.objects.filter(window=window).select_related("office", "created_by")
+            if window
+            else [],
             "now": timezone.now(),
         },
     )
@@ -89,8 +94,9 @@ def window_extension_add(request):
         else:
             messages.success(request, _("ขยายเวลาให้ %(o)s แล้ว") % {"o": form.cleaned_data["office"].name})
     else:
-        messages.error(request, _("ข้อมูลการขยายเวลาไม่ครบหรือไม่ถูกต้อง: ") + "; ".join(
-            e for errs in form.errors.values() for e in errs))
+        messages.error(
+            request, _("ข้อมูลการขยายเวลาไม่ครบหรือไม่ถูกต้อง: ") + "; ".join(e for errs in form.errors.values() for e in errs)
+        )
     return redirect("windows")
 
 
@@ -117,7 +123,9 @@ def audit(request):
         source = "answers"
     error = ""
     if source == "decisions":
-        rows = ReviewEvent.objects.select_related("actor", "report__assessment__office", "report__subitem").order_by("-at")
+        rows = ReviewEvent.objects.select_related("actor", "report__assessment__office", "report__subitem").order_by(
+            "-at"
+        )
         office_path, user_field, date_field = "report__assessment__office", "actor__username", "at"
     else:
         manager, office_path, _label = AUDIT_SOURCES[source]
@@ -153,6 +161,14 @@ def audit(request):
     return render(
         request,
         "assessments/audit.html",
-        {"page": page, "source": source, "sources": AUDIT_SOURCES, "error": error,
-         "office_code": office_code, "username": username, "day": day, "querystring": request.GET.urlencode()},
+        {
+            "page": page,
+            "source": source,
+            "sources": AUDIT_SOURCES,
+            "error": error,
+            "office_code": office_code,
+            "username": username,
+            "day": day,
+            "querystring": request.GET.urlencode(),
+        },
     )

@@ -18,7 +18,6 @@ from ..access import EditRefused, office_may_edit
 from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, SubItem
 from ..selectors import assessment_overview, current_catalogue, subitem_detail, unread_conversations
-from ..services.reports import report_get_or_create
 from ..services.answers import (
     StaleFormError,
     category_assign,
@@ -26,6 +25,7 @@ from ..services.answers import (
     subitem_answers_save,
     subitem_submit,
 )
+from ..services.reports import report_get_or_create
 from ..windows import office_window_state
 
 ALL_ROLES = (*OFFICE_ROLES, *CENTRAL_ROLES)
@@ -88,7 +88,9 @@ def office_home(request, code=None):
             "overview": overview,
             "profile_progress": _profile_progress(office, catalogue),
             "window": window,
-            "unread": unread_conversations(side=Message.Side.OFFICE, office=office) if urls_are_own(request, office) else [],
+            "unread": unread_conversations(side=Message.Side.OFFICE, office=office)
+            if urls_are_own(request, office)
+            else [],
             "notifications": request.user.notifications.all()[:5],
             "can_edit": office_may_edit(user=request.user, office=office, window=window),
             "urls": _urls(office, request),
@@ -182,7 +184,9 @@ def _subitem_save(request, office, subitem):
     form = SubItemAnswerForm(request.POST, detail=detail)
     if not form.is_valid():
         if is_htmx:
-            return render(request, "assessments/partials/save_status.html", {"form": form, "error": _("ข้อมูลไม่ถูกต้อง")}, status=422)
+            return render(
+                request, "assessments/partials/save_status.html", {"form": form, "error": _("ข้อมูลไม่ถูกต้อง")}, status=422
+            )
         return _render_subitem(request, office, subitem, form=form, status=422)
     try:
         result = subitem_answers_save(
@@ -214,7 +218,9 @@ def _subitem_save(request, office, subitem):
         return _render_subitem(request, office, subitem, form=form, stale=exc, status=409)
     except ValidationError as exc:
         if is_htmx:
-            return render(request, "assessments/partials/save_status.html", {"error": " ".join(exc.messages)}, status=422)
+            return render(
+                request, "assessments/partials/save_status.html", {"error": " ".join(exc.messages)}, status=422
+            )
         form.add_error(None, " ".join(exc.messages))
         return _render_subitem(request, office, subitem, form=form, status=422)
     if is_htmx:
@@ -266,7 +272,9 @@ def readiness(request, code=None):
     rows = []
     for status in overview.subitems:
         missing_fields = status.required_fields - status.filled_fields
-        missing_kinds = None if covered is None else [k for k in kinds if k.code not in covered.get(status.subitem.id, set())]
+        missing_kinds = (
+            None if covered is None else [k for k in kinds if k.code not in covered.get(status.subitem.id, set())]
+        )
         rows.append(
             {
                 "status": status,
@@ -308,7 +316,9 @@ def assignments(request):
         form = CategoryAssignForm(request.POST, office=office)
         if form.is_valid():
             try:
-                category_assign(user=request.user, office=office, category=category, assignee=form.cleaned_data["assignee"])
+                category_assign(
+                    user=request.user, office=office, category=category, assignee=form.cleaned_data["assignee"]
+                )
             except EditRefused as exc:
                 messages.error(request, exc.message)
             except ValidationError as exc:
@@ -320,7 +330,11 @@ def assignments(request):
             messages.error(request, _("เลือกผู้รับผิดชอบไม่ถูกต้อง กรุณาเลือกจากรายชื่อเจ้าหน้าที่ของสำนักงาน"))
     overview = assessment_overview(office=office, catalogue=catalogue)
     rows = [
-        {"category": c.category, "assignee": c.assignee, "form": CategoryAssignForm(office=office, initial={"assignee": c.assignee})}
+        {
+            "category": c.category,
+            "assignee": c.assignee,
+            "form": CategoryAssignForm(office=office, initial={"assignee": c.assignee}),
+        }
         for c in overview.categories
     ]
     return render(request, "assessments/assignments.html", {"office": office, "rows": rows, "categories": categories})

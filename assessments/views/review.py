@@ -73,8 +73,11 @@ def review_report(request, report_id: int):
         except ValidationError as exc:
             form.add_error(None, " ".join(exc.messages))
         else:
-            messages.success(request, _("บันทึกผลการพิจารณาประเด็น %(n)s ของ %(o)s แล้ว") % {
-                "n": report.subitem.number, "o": report.assessment.office.name})
+            messages.success(
+                request,
+                _("บันทึกผลการพิจารณาประเด็น %(n)s ของ %(o)s แล้ว")
+                % {"n": report.subitem.number, "o": report.assessment.office.name},
+            )
             return redirect("review-home")
     return _render_review(request, report, form)
 

@@ -8,8 +8,14 @@ from tests.assessments.conftest import all_texts, form_data
 
 pytestmark = pytest.mark.django_db
 
-ADVANCE = {("basic", 1): "1", ("basic", 2): "1", ("advance", 1): "1", ("advance", 2): "1",
-           ("significance", 1): "0", ("significance", 2): ""}
+ADVANCE = {
+    ("basic", 1): "1",
+    ("basic", 2): "1",
+    ("advance", 1): "1",
+    ("advance", 2): "1",
+    ("significance", 1): "0",
+    ("significance", 2): "",
+}
 
 
 def test_staff_saves_checklist_and_summary(client_for, staff, subitem_111):
@@ -25,7 +31,10 @@ def test_staff_saves_checklist_and_summary(client_for, staff, subitem_111):
     assert "บันทึกประเด็น 1.1.1 แล้ว" in response.content.decode()
     report = SubItemReport.objects.get(subitem=subitem_111)
     assert report.version == 1
-    values = {(a.item.level, a.item.order): a.value for a in ChecklistAnswer.objects.filter(report=report).select_related("item")}
+    values = {
+        (a.item.level, a.item.order): a.value
+        for a in ChecklistAnswer.objects.filter(report=report).select_related("item")
+    }
     assert values[("basic", 1)] == 1 and values[("significance", 1)] == 0
     assert ("significance", 2) not in values  # blank stays unanswered, not 0
     assert AnswerText.objects.get(report=report, field__order=1).text == "โครงการสื่อสารนโยบาย"
@@ -42,7 +51,9 @@ def test_value_other_than_1_0_or_blank_is_refused_and_changes_nothing(client_for
     assert not ChecklistAnswer.objects.exists()
 
 
-def test_stale_form_is_refused_showing_what_changed_and_keeping_typed_text(client_for, staff, make_user, office, subitem_111):
+def test_stale_form_is_refused_showing_what_changed_and_keeping_typed_text(
+    client_for, staff, make_user, office, subitem_111
+):
     from orgprofile.roles import Role
 
     colleague = make_user(Role.ESA_STAFF, office, username="colleague", first_name="สมพร", last_name="ขยัน")
@@ -104,7 +115,9 @@ def test_reviewer_reads_any_office_read_only(client_for, reviewer, office, subit
 def test_another_office_is_not_reachable(client_for, other_staff, office, subitem_111):
     client = client_for(other_staff)
     assert client.get(reverse("office-subitem", args=[office.code, "1.1.1"])).status_code == 404
-    assert client.post(reverse("office-subitem", args=[office.code, "1.1.1"]), form_data(subitem_111)).status_code == 404
+    assert (
+        client.post(reverse("office-subitem", args=[office.code, "1.1.1"]), form_data(subitem_111)).status_code == 404
+    )
     assert client.get(reverse("office-assessment", args=[office.code])).status_code == 404
 
 
@@ -133,7 +146,10 @@ def test_submitting_an_empty_subitem_is_refused(client_for, staff, subitem_111):
 
 def test_submit_a_complete_subitem(client_for, staff, subitem_111):
     client = client_for(staff)
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=ADVANCE | {("significance", 2): "0"}, texts=all_texts()))
+    client.post(
+        reverse("subitem", args=["1.1.1"]),
+        form_data(subitem_111, values=ADVANCE | {("significance", 2): "0"}, texts=all_texts()),
+    )
     response = client.post(reverse("subitem-submit", args=["1.1.1"]), follow=True)
     assert "ส่งประเด็น 1.1.1 ให้ส่วนกลางตรวจรับรองแล้ว" in response.content.decode()
     report = SubItemReport.objects.get(subitem=subitem_111)
@@ -163,7 +179,7 @@ def test_office_home_shows_level_fraction_and_percent(client_for, staff, subitem
     client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=ADVANCE))
     html = client.get(reverse("office-home")).content.decode()
     assert "ยังไม่ถึงระดับ Basic" in html  # the office's stage: other sub-items have no level yet
-    row = html[html.index('data-subitem="1.1.1"'):]
+    row = html[html.index('data-subitem="1.1.1"') :]
     row = row[: row.index("</tr>")]
     assert "Advance (400)" in row
     assert "0.6667" in row and "ร้อยละ 66.67" in row
@@ -174,7 +190,7 @@ def test_readiness_lists_what_is_missing_with_links(client_for, staff, subitem_1
     client = client_for(staff)
     client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=ADVANCE, texts={1: "ก"}))
     html = client.get(reverse("readiness")).content.decode()
-    block = html[html.index('data-subitem="1.1.1"'):]
+    block = html[html.index('data-subitem="1.1.1"') :]
     block = block[: block.index('data-subitem="1.3"')]
     assert "ยังไม่ได้ตอบรายการตรวจสอบ 1 รายการ" in block
     assert "ยังไม่ได้กรอกแบบสรุปประเด็นการตอบ 9 หัวข้อ" in block
@@ -192,11 +208,16 @@ def test_coordinator_assigns_a_category(client_for, coordinator, staff, catalogu
     assert CategoryAssignment.objects.get(category=category).user == staff
 
 
-def test_staff_cannot_assign_and_coordinator_cannot_assign_outsiders(client_for, staff, coordinator, other_staff, catalogue):
+def test_staff_cannot_assign_and_coordinator_cannot_assign_outsiders(
+    client_for, staff, coordinator, other_staff, catalogue
+):
     from assessments.models import Category, CategoryAssignment
 
     category = Category.objects.get(catalogue=catalogue, number=2)
-    assert client_for(staff).post(reverse("assignments"), {"category": category.pk, "assignee": staff.pk}).status_code == 403
+    assert (
+        client_for(staff).post(reverse("assignments"), {"category": category.pk, "assignee": staff.pk}).status_code
+        == 403
+    )
     response = client_for(coordinator).post(
         reverse("assignments"), {"category": category.pk, "assignee": other_staff.pk}, follow=True
     )

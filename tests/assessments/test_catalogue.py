@@ -32,8 +32,30 @@ def test_export_shows_every_subitem_and_item_of_part_4_2(catalogue):
     subitems = [s for c in data["categories"] for s in c["subitems"]]
     numbers = [s["number"] for s in subitems]
     assert numbers == [
-        "1.1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "2.3", "2.4", "3.1", "3.2", "3.3", "3.4",
-        "4.1", "4.2", "4.3", "4.4", "5.1", "5.2", "5.3", "5.4", "6.1", "6.2", "6.3", "6.4",
+        "1.1.1",
+        "1.2",
+        "1.3",
+        "1.4",
+        "2.1",
+        "2.2",
+        "2.3",
+        "2.4",
+        "3.1",
+        "3.2",
+        "3.3",
+        "3.4",
+        "4.1",
+        "4.2",
+        "4.3",
+        "4.4",
+        "5.1",
+        "5.2",
+        "5.3",
+        "5.4",
+        "6.1",
+        "6.2",
+        "6.3",
+        "6.4",
     ]
     reportable = [s for s in subitems if s["reportable"]]
     assert len(reportable) == 23
@@ -44,7 +66,11 @@ def test_export_shows_every_subitem_and_item_of_part_4_2(catalogue):
     assert "ITA" in one_two["not_reportable_reason"]
     assert data["categories"][5]["title"] == "การมุ่งเน้นระบบปฏิบัติการ"  # the seed's Part 4.2 typo, fixed from Part 3
     assert [k["code"] for k in data["evidence_kinds"]] == [
-        "answer_form", "project", "approval_letter", "summary_report", "photos_links"
+        "answer_form",
+        "project",
+        "approval_letter",
+        "summary_report",
+        "photos_links",
     ]
     assert len(data["answer_fields"]) == 10
 

@@ -23,7 +23,9 @@ def test_subitem_page_has_the_evidence_panel_at_once(client_for, staff, subitem_
     assert SubItemReport.objects.filter(subitem=subitem_111).exists()
 
 
-def test_file_sent_in_a_message_is_checked_as_evidence(client_for, staff, subitem_111, django_capture_on_commit_callbacks):
+def test_file_sent_in_a_message_is_checked_as_evidence(
+    client_for, staff, subitem_111, django_capture_on_commit_callbacks
+):
     client = client_for(staff)
     client.get(reverse("subitem", args=["1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
@@ -31,7 +33,11 @@ def test_file_sent_in_a_message_is_checked_as_evidence(client_for, staff, subite
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("message-send", args=[report.pk]),
-            {"body": "แนบโครงการที่อ้างอิง", "kind": kind.pk, "attachment": upload_file("โครงการ.pdf", corpus.valid_pdf(2))},
+            {
+                "body": "แนบโครงการที่อ้างอิง",
+                "kind": kind.pk,
+                "attachment": upload_file("โครงการ.pdf", corpus.valid_pdf(2)),
+            },
         )
     message = Message.objects.get()
     assert message.evidence is not None and message.evidence.report == report
@@ -67,7 +73,7 @@ def test_readiness_names_missing_evidence_kinds(client_for, staff, subitem_111, 
     kinds = {k.code: k for k in EvidenceKind.objects.filter(catalogue=subitem_111.catalogue)}
     upload(client, report, kinds["project"], "โครงการ.pdf", corpus.valid_pdf(1))
     html = client.get(reverse("readiness")).content.decode()
-    block = html[html.index('data-subitem="1.1.1"'):html.index('data-subitem="1.3"')]
+    block = html[html.index('data-subitem="1.1.1"') : html.index('data-subitem="1.3"')]
     assert "ยังไม่มีเอกสารหลักฐานประเภท" in block
     assert kinds["answer_form"].title in block
     assert kinds["project"].title not in block
@@ -79,12 +85,14 @@ def test_new_data_shows_evidence_added_since_the_decision(client_for, staff, rev
     client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=full, texts=all_texts()))
     client.post(reverse("subitem-submit", args=["1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
-    client_for(reviewer).post(reverse("review-report", args=[report.pk]), {"decision": "reject", "reason": "ขาดหนังสืออนุมัติ"})
+    client_for(reviewer).post(
+        reverse("review-report", args=[report.pk]), {"decision": "reject", "reason": "ขาดหนังสืออนุมัติ"}
+    )
     kind = EvidenceKind.objects.get(catalogue=subitem_111.catalogue, code="approval_letter")
     upload(client_for(staff), report, kind, "หนังสืออนุมัติ.pdf", corpus.valid_pdf(1))
     report.refresh_from_db()
     assert report.state == ReviewState.NEW_DATA
     html = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
-    changes = html[html.index('id="changes"'):]
+    changes = html[html.index('id="changes"') :]
     assert 'data-change="evidence"' in changes and "หนังสืออนุมัติ.pdf" in changes
     assert 'class="pdf-frame"' in html  # the checked PDF is readable in the page

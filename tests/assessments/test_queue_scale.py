@@ -17,7 +17,12 @@ STATES = [ReviewState.AWAITING, ReviewState.NEW_DATA, ReviewState.CERTIFIED, Rev
 def build(catalogue, offices: int):
     existing = Office.objects.count()
     Office.objects.bulk_create(
-        Office(code=f"L{existing + i:04d}", name=f"สำนักงานทดสอบภาระ {existing + i}", kind="spp" if i % 4 else "spm", province="ทดสอบ")
+        Office(
+            code=f"L{existing + i:04d}",
+            name=f"สำนักงานทดสอบภาระ {existing + i}",
+            kind="spp" if i % 4 else "spm",
+            province="ทดสอบ",
+        )
         for i in range(offices)
     )
     subitems = list(SubItem.objects.filter(catalogue=catalogue, reportable=True))

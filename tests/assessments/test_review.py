@@ -110,12 +110,17 @@ def test_reject_with_reason_notifies_office_and_change_becomes_new_data(
     # The office changes one tick: "new data", back in the queue, and the reviewer sees exactly that.
     detail_values = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
     detail_values[("significance", 2)] = "0"
-    office_client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, version=report.version, values=detail_values, texts=all_texts()))
+    office_client.post(
+        reverse("subitem", args=["1.1.1"]),
+        form_data(subitem_111, version=report.version, values=detail_values, texts=all_texts()),
+    )
     report.refresh_from_db()
     assert report.state == ReviewState.NEW_DATA
     review_page = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
     assert 'id="changes"' in review_page
-    changes = review_page[review_page.index('id="changes"'):review_page.index("</table>", review_page.index('id="changes"'))]
+    changes = review_page[
+        review_page.index('id="changes"') : review_page.index("</table>", review_page.index('id="changes"'))
+    ]
     assert changes.count('data-change="item"') == 1
     assert "Significance ข้อ 2" in changes
 
@@ -141,10 +146,15 @@ def test_decision_on_a_subitem_not_awaiting_is_refused(client_for, reviewer, off
 def test_certify_many_after_confirmation_is_all_or_nothing(client_for, reviewer, office, catalogue):
     from assessments.models import SubItem
 
-    waiting = [make_report(office, SubItem.objects.get(catalogue=catalogue, number=n), ReviewState.AWAITING) for n in ("1.3", "1.4")]
+    waiting = [
+        make_report(office, SubItem.objects.get(catalogue=catalogue, number=n), ReviewState.AWAITING)
+        for n in ("1.3", "1.4")
+    ]
     not_waiting = make_report(office, SubItem.objects.get(catalogue=catalogue, number="2.1"), ReviewState.NOT_REPORTED)
     client = client_for(reviewer)
-    response = client.post(reverse("review-certify-many"), {"report": [r.pk for r in waiting] + [not_waiting.pk]}, follow=True)
+    response = client.post(
+        reverse("review-certify-many"), {"report": [r.pk for r in waiting] + [not_waiting.pk]}, follow=True
+    )
     assert "รับรองพร้อมกันไม่ได้" in response.content.decode()
     assert SubItemReport.objects.filter(state=ReviewState.CERTIFIED).count() == 0
     response = client.post(reverse("review-certify-many"), {"report": [r.pk for r in waiting]}, follow=True)
@@ -176,7 +186,7 @@ def test_conversation_with_unread_marks_on_both_sides(
     with django_capture_on_commit_callbacks(execute=True):
         client_for(reviewer).post(reverse("message-send", args=[report.pk]), {"body": "ขอเอกสารเพิ่ม", "next": "review"})
     home = client_for(staff).get(reverse("office-home")).content.decode()
-    assert 'id="unread"' in home and "1.1.1" in home[home.index('id="unread"'):]
+    assert 'id="unread"' in home and "1.1.1" in home[home.index('id="unread"') :]
     client_for(staff).get(reverse("subitem", args=["1.1.1"]))  # reading clears the mark
     assert 'id="unread"' not in client_for(staff).get(reverse("office-home")).content.decode()
     client_for(staff).post(reverse("message-send", args=[report.pk]), {"body": "แนบแล้วครับ"})

@@ -47,7 +47,14 @@ def test_before_opening_is_refused(staff, office, window):
 def test_extension_lets_one_office_edit_after_close(staff, other_staff, office, other_office, window, admin_user):
     from assessments.windows import window_extend
 
-    window_extend(user=admin_user, window=window, office=office, starts_at=CLOSE, until=CLOSE + timedelta(days=2), reason="น้ำท่วมสำนักงาน")
+    window_extend(
+        user=admin_user,
+        window=window,
+        office=office,
+        starts_at=CLOSE,
+        until=CLOSE + timedelta(days=2),
+        reason="น้ำท่วมสำนักงาน",
+    )
     office_edit_check(user=staff, office=office, at=CLOSE + timedelta(days=1))
     with pytest.raises(EditRefused):
         office_edit_check(user=other_staff, office=other_office, at=CLOSE + timedelta(days=1))
@@ -58,7 +65,9 @@ def test_extension_lets_one_office_edit_after_close(staff, other_staff, office, 
 def test_save_one_second_after_close_keeps_typed_text(client_for, staff, subitem_111, window):
     client = client_for(staff)
     with mock.patch("pmqa_site.clock._arrival", return_value=CLOSE + timedelta(seconds=1)):
-        response = client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ข้อความสุดท้ายก่อนปิด"}))
+        response = client.post(
+            reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ข้อความสุดท้ายก่อนปิด"})
+        )
     assert response.status_code == 403
     html = response.content.decode()
     assert "ระบบปิดการรายงานแล้ว" in html
@@ -73,7 +82,9 @@ def test_the_request_arrival_is_the_instant_that_counts(client_for, staff, subit
         office_opens_at=closed_an_hour_ago - timedelta(days=30), office_closes_at=closed_an_hour_ago
     )
     with mock.patch("pmqa_site.clock._arrival", return_value=closed_an_hour_ago - timedelta(seconds=1)):
-        response = client_for(staff).post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ทันเวลา"}))
+        response = client_for(staff).post(
+            reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ทันเวลา"})
+        )
     assert response.status_code == 302
     assert AnswerText.objects.get().text == "ทันเวลา"
     # The same request arriving at the close is refused.
@@ -108,7 +119,12 @@ def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user,
 
     ext = client.post(
         reverse("window-extend"),
-        {"ext-office": office.pk, "ext-starts_at": "02/01/2570 08:00", "ext-until": "01/01/2570 08:00", "ext-reason": "ไฟดับ"},
+        {
+            "ext-office": office.pk,
+            "ext-starts_at": "02/01/2570 08:00",
+            "ext-until": "01/01/2570 08:00",
+            "ext-reason": "ไฟดับ",
+        },
         follow=True,
     )
     assert "เวลาสิ้นสุดการขยายต้องอยู่หลังเวลาเริ่ม" in ext.content.decode()
@@ -119,7 +135,12 @@ def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user,
     assert "กรอกวันเวลาเป็น วว/ดด/ปปปป ชช:นน" in garbled.content.decode()
     ext = client.post(
         reverse("window-extend"),
-        {"ext-office": office.pk, "ext-starts_at": "31/12/2569 16:30", "ext-until": "02/01/2570 16:30", "ext-reason": "ไฟดับ"},
+        {
+            "ext-office": office.pk,
+            "ext-starts_at": "31/12/2569 16:30",
+            "ext-until": "02/01/2570 16:30",
+            "ext-reason": "ไฟดับ",
+        },
         follow=True,
     )
     assert "ขยายเวลาให้" in ext.content.decode()
@@ -134,7 +155,9 @@ def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user,
 
 def test_office_pages_show_time_left(client_for, staff, window):
     closes = timezone.now() + timedelta(days=2, hours=3)
-    ReportingWindow.objects.filter(pk=window.pk).update(office_opens_at=timezone.now() - timedelta(days=1), office_closes_at=closes)
+    ReportingWindow.objects.filter(pk=window.pk).update(
+        office_opens_at=timezone.now() - timedelta(days=1), office_closes_at=closes
+    )
     html = client_for(staff).get(reverse("office-home")).content.decode()
     assert "ระบบเปิดให้รายงานถึง" in html
     assert f"{closes.astimezone(BKK):%H:%M} น." in html and str(closes.astimezone(BKK).year + 543) in html
@@ -159,7 +182,9 @@ def test_audit_search_by_office_user_and_buddhist_date(client_for, admin_user, s
     client = client_for(admin_user)
     today = timezone.localtime()
     be_day = f"{today.day:02d}/{today.month:02d}/{today.year + 543}"
-    html = client.get(reverse("audit"), {"source": "texts", "office": office.code, "user": staff.username, "date": be_day}).content.decode()
+    html = client.get(
+        reverse("audit"), {"source": "texts", "office": office.code, "user": staff.username, "date": be_day}
+    ).content.decode()
     assert "บันทึกเพื่อตรวจสอบ" in html
     other_day = client.get(reverse("audit"), {"source": "texts", "date": "01/01/2560"}).content.decode()
     assert "บันทึกเพื่อตรวจสอบ" not in other_day

@@ -23,7 +23,15 @@ def shot(page, tmp_path, name):
 
 
 def test_admin_sync_button_fills_category7(
-    page, browser, live_server, krs, catalogue, office, staff, admin_user, tmp_path  # noqa: F811
+    page,
+    browser,
+    live_server,
+    krs,
+    catalogue,
+    office,
+    staff,
+    admin_user,
+    tmp_path,  # noqa: F811
 ):
     browser_login(page, admin_user.username)
     page.goto(page.base_url + "/manage/")

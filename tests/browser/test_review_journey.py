@@ -28,8 +28,10 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
     now = timezone.now()
     ReportingWindow.objects.create(
         catalogue=Catalogue.objects.get(fiscal_year=2566),
-        office_opens_at=now - timedelta(days=1), office_closes_at=now + timedelta(days=7),
-        review_opens_at=now - timedelta(days=1), review_closes_at=now + timedelta(days=30),
+        office_opens_at=now - timedelta(days=1),
+        office_closes_at=now + timedelta(days=7),
+        review_opens_at=now - timedelta(days=1),
+        review_closes_at=now + timedelta(days=30),
     )
 
     # Staff fills 1.1.1 completely and submits it.
@@ -113,8 +115,10 @@ def test_form_open_across_the_close_is_refused_and_keeps_text(new_page, staff, t
     now = timezone.now()
     window = ReportingWindow.objects.create(
         catalogue=Catalogue.objects.get(fiscal_year=2566),
-        office_opens_at=now - timedelta(days=1), office_closes_at=now + timedelta(days=7),
-        review_opens_at=now - timedelta(days=1), review_closes_at=now + timedelta(days=30),
+        office_opens_at=now - timedelta(days=1),
+        office_closes_at=now + timedelta(days=7),
+        review_opens_at=now - timedelta(days=1),
+        review_closes_at=now + timedelta(days=30),
     )
     office = new_page()
     browser_login(office, staff.username)

@@ -22,8 +22,12 @@ def test_staff_answers_subitem_to_advance_and_submits(page, staff, tmp_path):
     assert "1.1.1 การนำระบบองค์การของผู้บริหาร" in page.locator("h1").inner_text()
 
     for level, position, value in [
-        ("basic", 1, "1"), ("basic", 2, "1"), ("advance", 1, "1"), ("advance", 2, "1"),
-        ("significance", 1, "0"), ("significance", 2, "0"),
+        ("basic", 1, "1"),
+        ("basic", 2, "1"),
+        ("advance", 1, "1"),
+        ("advance", 2, "1"),
+        ("significance", 1, "0"),
+        ("significance", 2, "0"),
     ]:
         choose(page, level, position, value)
     # Autosave reports each save; wait for it before typing on.

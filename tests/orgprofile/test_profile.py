@@ -80,7 +80,7 @@ def test_sanitiser_strips_scripts_handlers_iframes_and_remote_images():
         '<iframe src="https://evil.example/"></iframe>'
         '<img src="https://evil.example/x.png" onerror="alert(2)">'
         '<a href="javascript:alert(3)">ลิงก์</a>'
-        '<table><thead><tr><th colspan="2">หัว</th></tr></thead><tbody><tr><td rowspan="2">1</td><td>2</td></tr></tbody></table>'
+        '<table><thead><tr><th colspan="2">หัว</th></tr></thead><tbody><tr><td rowspan="2">1</td><td>2</td></tr></tbody></table>'  # noqa: E501
     )
     result = richtext_clean(dirty)
     for bad in ("script", "onclick", "onerror", "iframe", "evil.example", "javascript:", "style="):
@@ -141,8 +141,13 @@ def test_not_applicable_fills_the_stock_sentence(questions, staff, client_for):
 def test_stale_save_is_refused_and_typed_text_comes_back(questions, staff, coordinator, client_for):
     office = staff.membership.office
     profile_answer_save(
-        user=coordinator, office=office, fiscal_year=YEAR, question=questions[2],
-        html="<p>วิสัยทัศน์ของผู้ประสานงาน</p>", not_applicable=False, version=0,
+        user=coordinator,
+        office=office,
+        fiscal_year=YEAR,
+        question=questions[2],
+        html="<p>วิสัยทัศน์ของผู้ประสานงาน</p>",
+        not_applicable=False,
+        version=0,
     )
     client = client_for(staff)
     response = client.post(edit_url(office, 2), {"html": "<p>ข้อความที่ฉันพิมพ์</p>", "version": 0})
@@ -208,7 +213,9 @@ def test_carry_forward_copies_last_year_as_carried_draft(questions, staff, clien
     office = staff.membership.office
     last_year = Profile.objects.create(office=office, fiscal_year=YEAR - 1, question_set=questions[1].question_set)
     ProfileAnswer.objects.create(profile=last_year, question=questions[1], html="<p>พันธกิจปีก่อน</p>", version=1)
-    ProfileAnswer.objects.create(profile=last_year, question=questions[10], html=f"<p>{NA_TEXT}</p>", not_applicable=True, version=1)
+    ProfileAnswer.objects.create(
+        profile=last_year, question=questions[10], html=f"<p>{NA_TEXT}</p>", not_applicable=True, version=1
+    )
     client = client_for(staff)
     detail_url = reverse("profile-detail", kwargs={"code": office.code})
     assert f"เริ่มจากคำตอบปี {YEAR - 1}" in client.get(detail_url).content.decode()
@@ -293,8 +300,13 @@ def test_other_office_user_gets_403(questions, office, other_staff, client_for):
 
 def test_reviewer_reads_any_profile_but_cannot_write(questions, office, staff, reviewer, client_for):
     profile_answer_save(
-        user=staff, office=office, fiscal_year=YEAR, question=questions[5], html="<p>กฎหมายสำคัญ</p>",
-        not_applicable=False, version=0,
+        user=staff,
+        office=office,
+        fiscal_year=YEAR,
+        question=questions[5],
+        html="<p>กฎหมายสำคัญ</p>",
+        not_applicable=False,
+        version=0,
     )
     client = client_for(reviewer)
     assert "กฎหมายสำคัญ" in client.get(reverse("profile-detail", kwargs={"code": office.code})).content.decode()
@@ -322,15 +334,25 @@ def test_profile_page_query_count_does_not_grow_with_answers(questions, staff, c
     client = client_for(staff)
     url = reverse("profile-detail", kwargs={"code": office.code})
     profile_answer_save(
-        user=staff, office=office, fiscal_year=YEAR, question=questions[1], html="<p>1</p>",
-        not_applicable=False, version=0,
+        user=staff,
+        office=office,
+        fiscal_year=YEAR,
+        question=questions[1],
+        html="<p>1</p>",
+        not_applicable=False,
+        version=0,
     )
     with CaptureQueriesContext(connection) as one_answer:
         client.get(url)
     for number in range(2, 14):
         profile_answer_save(
-            user=staff, office=office, fiscal_year=YEAR, question=questions[number], html=f"<p>{number}</p>",
-            not_applicable=False, version=0,
+            user=staff,
+            office=office,
+            fiscal_year=YEAR,
+            question=questions[number],
+            html=f"<p>{number}</p>",
+            not_applicable=False,
+            version=0,
         )
     with django_assert_num_queries(len(one_answer)):
         response = client.get(url)
@@ -397,8 +419,13 @@ def test_unknown_question_is_404(questions, staff, client_for):
 
 def test_restore_refused_for_other_office(questions, office, staff, other_staff, client_for):
     profile_answer_save(
-        user=staff, office=office, fiscal_year=YEAR, question=questions[8], html="<p>เดิม</p>",
-        not_applicable=False, version=0,
+        user=staff,
+        office=office,
+        fiscal_year=YEAR,
+        question=questions[8],
+        html="<p>เดิม</p>",
+        not_applicable=False,
+        version=0,
     )
     url = reverse("profile-revision-restore", kwargs={"code": office.code, "number": 8, "revision": 1})
     assert client_for(other_staff).post(url).status_code == 403

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 def test_refused_access_is_logged(client_for, staff, caplog):
     with caplog.at_level("WARNING", logger="pmqa.audit"):
         client_for(staff).get(reverse("review-home"))
-    assert any("refused user=" + staff.username in r.getMessage() and "/review/" in r.getMessage() for r in caplog.records)
+    assert any(
+        "refused user=" + staff.username in r.getMessage() and "/review/" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_logins_are_recorded(client, staff):
@@ -31,7 +33,11 @@ def test_window_changes_are_logged(admin_user, caplog, db):
     now = timezone.now()
     with caplog.at_level("INFO", logger="pmqa.audit"):
         window_set(
-            user=admin_user, catalogue=Catalogue.objects.get(), office_opens_at=now, office_closes_at=now + timedelta(days=1),
-            review_opens_at=now, review_closes_at=now + timedelta(days=2),
+            user=admin_user,
+            catalogue=Catalogue.objects.get(),
+            office_opens_at=now,
+            office_closes_at=now + timedelta(days=1),
+            review_opens_at=now,
+            review_closes_at=now + timedelta(days=2),
         )
     assert any("window set fiscal_year=2566" in r.getMessage() for r in caplog.records)

@@ -10,9 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password, ip="10.0.0.1"):
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, follow=True
-    )
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip, follow=True)
 
 
 def test_login_page_is_thai(client):
@@ -96,7 +94,11 @@ def test_password_change_through_the_form(client_for, staff):
     client = client_for(staff)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "a-much-better-pass-2566", "new_password2": "a-much-better-pass-2566"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "a-much-better-pass-2566",
+            "new_password2": "a-much-better-pass-2566",
+        },
         follow=True,
     )
     assert "เปลี่ยนรหัสผ่านเรียบร้อยแล้ว" in response.content.decode()

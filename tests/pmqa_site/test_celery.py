@@ -45,8 +45,21 @@ def test_health_check_round_trip_through_a_real_worker(redis_url, tmp_path):
         }
     )
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "pmqa_site", "worker", "--pool=solo", "--concurrency=1",
-         "--loglevel=INFO", "--without-gossip", "--without-mingle", "-n", f"test-{uuid.uuid4().hex[:6]}@%h"],
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "pmqa_site",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{uuid.uuid4().hex[:6]}@%h",
+        ],
         cwd=ROOT,
         env=env,
         stdout=open(tmp_path / "worker.log", "w"),

@@ -13,14 +13,21 @@ from django.contrib.auth import get_user_model
 from django.urls import URLResolver, get_resolver
 
 from assessments.models import Message, ReviewState, SubItem, SubItemReport
+from assessments.services.reports import report_get_or_create
 from evidence.models import Evidence
 from krs_integration.models import SyncRun
-from assessments.services.reports import report_get_or_create
 from orgprofile.roles import Role
 
 pytestmark = pytest.mark.django_db
 
-ANON, STAFF_A, COORD_A, STAFF_B, REVIEWER, ADMIN = "anonymous", "staff_a", "coordinator_a", "staff_b", "reviewer", "admin"
+ANON, STAFF_A, COORD_A, STAFF_B, REVIEWER, ADMIN = (
+    "anonymous",
+    "staff_a",
+    "coordinator_a",
+    "staff_b",
+    "reviewer",
+    "admin",
+)
 OFFICE_A = {STAFF_A, COORD_A}
 CENTRAL = {REVIEWER, ADMIN}
 EVERYONE = OFFICE_A | {STAFF_B} | CENTRAL
@@ -150,8 +157,12 @@ def world(db, office, other_office, make_user):
     profile_image, revision = _profile_objects(office, users[STAFF_A])
     evidence = _evidence_of(report, users[STAFF_A])
     params = {
-        "code": office.code, "number": None, "report_id": report.pk, "pk": profile_image.pk,
-        "revision": revision.number, "evidence_id": evidence.pk,
+        "code": office.code,
+        "number": None,
+        "report_id": report.pk,
+        "pk": profile_image.pk,
+        "revision": revision.number,
+        "evidence_id": evidence.pk,
         "run_id": SyncRun.objects.create(trigger="import", fiscal_year=2566).pk,
     }
     return {"users": users, "office": office, "report": report, "params": params}
@@ -182,7 +193,9 @@ def _profile_objects(office, user):
     year = current_fiscal_year()
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "blue").save(buffer, "PNG")
-    image = profile_image_upload(user=user, office=office, upload=SimpleUploadedFile("a.png", buffer.getvalue(), "image/png"))
+    image = profile_image_upload(
+        user=user, office=office, upload=SimpleUploadedFile("a.png", buffer.getvalue(), "image/png")
+    )
     question = ProfileQuestion.objects.filter(question_set__fiscal_year__lte=year, number=1).first()
     result = profile_answer_save(
         user=user, office=office, fiscal_year=year, question=question, html="<p>ก</p>", not_applicable=False, version=0
@@ -247,10 +260,16 @@ def test_post_matrix_refusals_change_nothing(client, world, role):
             continue
         url = fill(route, world["params"])
         before = state_fingerprint()
-        response = client.post(url, {"body": "x", "decision": "certify", "report": [world["report"].pk], "version": "0"})
+        response = client.post(
+            url, {"body": "x", "decision": "certify", "report": [world["report"].pk], "version": "0"}
+        )
         if response.status_code not in (302, 403, 404, 405):
             failures.append(f"{role} POST {url} ({name}): expected refusal, got {response.status_code}")
-        if response.status_code == 302 and role != ANON and "/accounts/login/" not in response.headers.get("Location", ""):
+        if (
+            response.status_code == 302
+            and role != ANON
+            and "/accounts/login/" not in response.headers.get("Location", "")
+        ):
             failures.append(f"{role} POST {url} ({name}): redirected to {response.headers.get('Location')} (a write?)")
         if state_fingerprint() != before:
             failures.append(f"{role} POST {url} ({name}): changed data")

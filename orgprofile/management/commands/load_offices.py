@@ -21,6 +21,4 @@ class Command(BaseCommand):
         result = offices_import_csv(text=text)
         if not result.ok:
             raise CommandError("ไม่ได้นำเข้าข้อมูลใด ๆ:\n" + "\n".join(result.errors))
-        self.stdout.write(
-            f"Offices: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
-        )
+        self.stdout.write(f"Offices: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.")

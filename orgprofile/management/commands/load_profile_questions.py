@@ -9,7 +9,9 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 
 class Command(BaseCommand):
-    help = "Load the bundled profile questions (orgprofile/data/profile_questions_*.json), or one FILE. Safe to run again."
+    help = (
+        "Load the bundled profile questions (orgprofile/data/profile_questions_*.json), or one FILE. Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?")
