@@ -73,9 +73,10 @@ export MEDIA_ROOT="$RUN_DIR/media"
 
 log "Run 1 of 2: SQLite (the embedded default)"
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
-  "$PY" -m pytest -m "not browser and not redis" "$@"
+  "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not redis" "$@"
 
 log "Run 2 of 2: PostgreSQL + Redis, Celery worker round trip, browser tests in headless Chromium"
+# Verbose, so the log names the PostgreSQL run's Celery round trip and browser journeys.
 DATABASE_URL="postgres://pmqa@127.0.0.1:$PG_PORT/pmqa" \
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
-  "$PY" -m pytest "$@"
+  "$PY" -m pytest -v -p no:cacheprovider "$@"

@@ -1,61 +1,28 @@
 """A real worker killed (SIGKILL) in the middle of a check; the sweep and a restarted worker
 finish the row. Redis is the broker, the worker uses the test database."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from evidence import services
 from evidence.models import Evidence, EvidenceState
 from pmqa_site.celery import app
+from tests import workers
 from tests.evidence import corpus
 from tests.evidence.conftest import upload_file
-from tests.pmqa_site.test_celery import database_url_for_worker, redis_url  # noqa: F401 - a fixture
+from tests.workers import redis_url  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
-def start_worker(module: list[str], broker: str, log: Path) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "pmqa_site.settings.local",
-            "CELERY_BROKER_URL": broker,
-            "CELERY_RESULT_BACKEND": broker,
-            "DATABASE_URL": database_url_for_worker(),
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "PMQA_NO_DOTENV": "1",
-        }
-    )
-    return subprocess.Popen(
-        [
-            sys.executable,
-            *module,
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-n",
-            f"kill-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=open(log, "w"),
-        stderr=subprocess.STDOUT,
-    )
+def start_worker(module: list[str], broker: str, log: Path):
+    return workers.start_worker(broker=broker, log=log, name="kill", command=module)
 
 
 def wait_for(predicate, timeout: float, what: str):

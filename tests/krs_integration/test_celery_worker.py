@@ -1,10 +1,6 @@
 """One sync run through a real Celery worker (Redis broker), one task per office."""
 
-import os
-import subprocess
-import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -13,7 +9,7 @@ from krs_integration import services
 from krs_integration.models import Indicator, SyncRun
 from pmqa_site.celery import app
 from tests.krs_integration.conftest import celery_pools_reset
-from tests.pmqa_site.test_celery import database_url_for_worker, redis_url  # noqa: F401 - fixture
+from tests.workers import redis_url, start_worker  # noqa: F401 - redis_url is a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,38 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_sync_run_through_a_real_worker(redis_url, krs, catalogue, office, other_office, tmp_path):  # noqa: F811
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "pmqa_site.settings.local",
-            "CELERY_BROKER_URL": redis_url,
-            "CELERY_RESULT_BACKEND": redis_url,
-            "DATABASE_URL": database_url_for_worker(),
-            "PMQA_NO_DOTENV": "1",
-            "KRS_BASE_URL": krs.url,
-            "KRS_TOKEN": "test-token",
-        }
-    )
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "pmqa_site",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "-n",
-            f"krs-{uuid.uuid4().hex[:6]}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=open(tmp_path / "worker.log", "w"),
-        stderr=subprocess.STDOUT,
+    worker = start_worker(
+        broker=redis_url,
+        log=tmp_path / "worker.log",
+        name="krs",
+        extra_env={"KRS_BASE_URL": krs.url, "KRS_TOKEN": "test-token"},
     )
     # The sync queues its tasks through the project's app, so that app (eager for every
     # other test) points at Redis for this test only.
