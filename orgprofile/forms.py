@@ -36,3 +36,16 @@ class ProfileAnswerForm(forms.Form):
 
 class ProfileImageForm(forms.Form):
     image = forms.FileField(label=_("รูปภาพ (JPEG หรือ PNG ไม่เกิน 1 MB)"))
+
+
+class StaffAddForm(forms.Form):
+    username = forms.RegexField(
+        label=_("ชื่อผู้ใช้"),
+        regex=r"^[\w.@+-]{3,150}$",
+        max_length=150,
+        help_text=_("ใช้ชื่อผู้ใช้เดียวกับระบบ KRS ตัวอักษรอังกฤษ ตัวเลข และ . @ + - _"),
+        error_messages={"invalid": _("ชื่อผู้ใช้ใช้ได้เฉพาะตัวอักษรอังกฤษ ตัวเลข และ . @ + - _ อย่างน้อย 3 ตัว")},
+    )
+    first_name = forms.CharField(label=_("ชื่อ"), max_length=150)
+    last_name = forms.CharField(label=_("นามสกุล"), max_length=150)
+    email = forms.EmailField(label=_("อีเมล"), required=False, help_text=_("สำหรับรับการแจ้งเตือน"))

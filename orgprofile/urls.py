@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("offices/", views.office_list, name="office-list"),
     path("offices/import/", views.office_import, name="office-import"),
+    path("office/staff/", views.staff_manage, name="staff-manage"),
     # Organisation profile (ลักษณะสำคัญขององค์การ)
     path("profile/", views.profile_home, name="profile-home"),
     path("profile/print/", views.profile_print_own, name="profile-print-own"),

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
@@ -15,7 +16,7 @@ from .decorators import role_required
 from .forms import OfficeImportForm, ProfileAnswerForm, ProfileImageForm
 from .models import Office, ProfileAnswerRevision, ProfileImage, ProfileQuestion
 from .richtext import richtext_diff
-from .roles import CENTRAL_ROLES
+from .roles import CENTRAL_ROLES, Role, role_of
 from .selectors import (
     office_may_view,
     office_of,
@@ -354,3 +355,44 @@ def profile_image(request, pk):
     response = FileResponse(picture.file.open("rb"), content_type=picture.content_type)
     response["Cache-Control"] = "private, max-age=86400"
     return response
+
+
+@login_required
+def staff_manage(request):
+    """The coordinator's page for the office's own staff accounts."""
+    from .forms import StaffAddForm
+    from .staff import office_staff, office_staff_add, office_staff_set_active
+
+    office = office_of(request.user)
+    if office is None or role_of(request.user) != Role.ESA_COORDINATOR:
+        raise PermissionDenied(_("เฉพาะผู้ประสานงาน สพท. เท่านั้นที่จัดการบัญชีเจ้าหน้าที่ได้"))
+    form = StaffAddForm()
+    new_account = None
+    if request.method == "POST" and request.POST.get("action") == "add":
+        form = StaffAddForm(request.POST)
+        if form.is_valid():
+            try:
+                user, password = office_staff_add(actor=request.user, office=office, **form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    for error in errors:
+                        form.add_error(field if field in form.fields else None, error)
+            else:
+                new_account = {"username": user.username, "password": password}
+                form = StaffAddForm()
+    elif request.method == "POST" and request.POST.get("action") in ("suspend", "restore"):
+        member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), membership__office=office)
+        try:
+            office_staff_set_active(
+                actor=request.user, office=office, member=member, active=request.POST["action"] == "restore"
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("บันทึกสถานะบัญชี %(u)s แล้ว") % {"u": member.username})
+        return redirect("staff-manage")
+    return render(
+        request,
+        "orgprofile/staff.html",
+        {"office": office, "members": office_staff(office=office), "form": form, "new_account": new_account},
+    )

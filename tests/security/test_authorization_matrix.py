@@ -92,6 +92,7 @@ ACCESS: dict[str, set[str]] = {
     "krs-sync": set(),
     "krs-import": {ADMIN},
     "krs-run-detail": {ADMIN},
+    "staff-manage": {COORD_A},
 }
 
 # Writes (POST) each role may make successfully on office A's objects; all others must be
@@ -121,6 +122,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "evidence-supersede": OFFICE_A,
     "krs-sync": {ADMIN},
     "krs-import": {ADMIN},
+    "staff-manage": {COORD_A},
 }
 
 SKIP_PREFIXES = ("django-admin/",)
