@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from pmqa_site.admin_mixins import ReadOnlyAdminMixin
+
 from .models import (
     AnswerField,
     Catalogue,
@@ -61,7 +63,7 @@ class ResultDimensionAdmin(admin.ModelAdmin):
 
 
 @admin.register(SubItemReport)
-class SubItemReportAdmin(SimpleHistoryAdmin):
+class SubItemReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: offices change reports through the product, reviewers through review pages."""
 
     list_display = ("assessment", "subitem", "state", "version", "updated_at")
@@ -69,31 +71,13 @@ class SubItemReportAdmin(SimpleHistoryAdmin):
     search_fields = ("assessment__office__code", "assessment__office__name")
     list_select_related = ("assessment__office", "assessment__catalogue", "subitem")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(ReviewEvent)
-class ReviewEventAdmin(admin.ModelAdmin):
+class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Append-only: nobody edits or deletes history."""
 
     list_display = ("at", "report", "from_state", "to_state", "actor")
     list_select_related = ("report__assessment__office", "report__subitem", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportingWindow)

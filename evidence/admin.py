@@ -2,23 +2,13 @@
 
 from django.contrib import admin
 
+from pmqa_site.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Evidence, EvidenceEvent
 
 
-class NeverDeleteReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
+class NeverDeleteReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Evidence)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from pmqa_site.admin_mixins import ReadOnlyAdminMixin
+
 from .models import Membership, Office, ProfileAnswerRevision, ProfileQuestion, ProfileQuestionSet
 
 
@@ -34,18 +36,9 @@ class ProfileQuestionSetAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProfileAnswerRevision)
-class ProfileAnswerRevisionAdmin(admin.ModelAdmin):
+class ProfileAnswerRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: revisions are history, written only by the profile services."""
 
     list_display = ("answer", "number", "kind", "created_by", "saved_at")
     list_select_related = ("answer__profile__office", "answer__question", "created_by")
     list_filter = ("kind",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
