@@ -30,10 +30,13 @@ setup: venv
 	$(PY) manage.py load_catalogue
 	$(PY) manage.py load_profile_questions
 	$(PY) manage.py demo_setup
+	$(PY) manage.py evidence_sweep --stale-after 0
 
 ## Run the product on http://127.0.0.1:8000 with the embedded default (SQLite, no services).
 run: setup
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop); stand-in KRS on 127.0.0.1:8001 (log: var/krs-standin.log)"
+	@$(PY) manage.py run_krs_standin > var/krs-standin.log 2>&1 & standin=$$!; \
+	trap 'kill $$standin 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite: SQLite, then PostgreSQL + Redis + Celery + headless Chromium.

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "pmqa.example.go.th",
     "DATABASE_URL": "postgres://pmqa:secret@127.0.0.1:5432/pmqa",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "KRS_BASE_URL": "https://krs.example.go.th",
 }
 
 
@@ -48,6 +49,12 @@ def test_sqlite_database_url_is_refused_in_production():
     result = run_manage("check", env_overrides={"DATABASE_URL": "sqlite:///tmp/x.sqlite3"})
     assert result.returncode != 0
     assert "DATABASE_URL must point at PostgreSQL" in result.stderr
+
+
+def test_missing_krs_address_is_named():
+    result = run_manage("check", drop=("KRS_BASE_URL",))
+    assert result.returncode != 0
+    assert "KRS_BASE_URL" in result.stderr
 
 
 def test_missing_broker_is_named():
