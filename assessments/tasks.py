@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pmqa_site.templatetags.thai_dates import format_thai_datetime
 
@@ -29,8 +30,9 @@ def notify_not_certified(report_id: int) -> int:
         return 0
     return notify(
         users=_office_users(report.assessment.office),
-        subject=f"ประเด็น {report.subitem.number} ไม่รับรอง",
-        body=f"ส่วนกลางไม่รับรองประเด็น {report.subitem.number} {report.subitem.title}\nเหตุผล: {event.reason}",
+        subject=_("ประเด็น %(n)s ไม่รับรอง") % {"n": report.subitem.number},
+        body=_("ส่วนกลางไม่รับรองประเด็น %(n)s %(title)s\nเหตุผล: %(reason)s")
+        % {"n": report.subitem.number, "title": report.subitem.title, "reason": event.reason},
         url=reverse("subitem", args=[report.subitem.number]),
         dedupe_key=f"not-certified:{event.pk}",
     )
@@ -44,7 +46,7 @@ def notify_message(message_id: int) -> int:
         return 0  # reviewers see unread conversations on their own home page
     return notify(
         users=_office_users(report.assessment.office),
-        subject=f"ข้อความใหม่จากส่วนกลาง ประเด็น {report.subitem.number}",
+        subject=_("ข้อความใหม่จากส่วนกลาง ประเด็น %(n)s") % {"n": report.subitem.number},
         body=message.body,
         url=reverse("subitem", args=[report.subitem.number]),
         dedupe_key=f"message:{message.pk}",
@@ -77,11 +79,9 @@ def remind_window_closing() -> int:
                 continue
             sent += notify(
                 users=_office_users(office),
-                subject="ใกล้ปิดระบบรายงาน PMQA 4.0",
-                body=(
-                    f"ระบบจะปิดการรายงานเมื่อ {format_thai_datetime(window.office_closes_at)} "
-                    f"สำนักงานยังมีประเด็นที่ยังไม่ได้ส่ง {pending} ประเด็น"
-                ),
+                subject=_("ใกล้ปิดระบบรายงาน PMQA 4.0"),
+                body=_("ระบบจะปิดการรายงานเมื่อ %(t)s สำนักงานยังมีประเด็นที่ยังไม่ได้ส่ง %(n)d ประเด็น")
+                % {"t": format_thai_datetime(window.office_closes_at), "n": pending},
                 url=reverse("readiness"),
                 dedupe_key=f"closing:{window.pk}:{window.office_closes_at:%Y%m%d%H%M}",
             )

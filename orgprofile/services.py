@@ -44,7 +44,7 @@ def roles_sync(*, using: str = "default") -> None:
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
     for role, perm_names in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.using(using).get_or_create(name=role.value)
+        group, _created = Group.objects.using(using).get_or_create(name=role.value)
         wanted: list[Permission] = []
         for name in perm_names:
             app_label, codename = name.split(".")

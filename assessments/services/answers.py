@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..access import office_edit_check
 from ..models import AnswerField, AnswerText, Category, ChecklistAnswer, ReviewState, SubItem, SubItemReport
@@ -28,9 +29,12 @@ class StaleFormError(ValidationError):
         from pmqa_site.templatetags.thai_dates import format_thai_datetime
 
         super().__init__(
-            f"มีผู้บันทึกข้อมูลประเด็นนี้หลังจากที่ท่านเปิดแบบฟอร์ม ({who} เมื่อ {format_thai_datetime(report.updated_at)}) "
-            "ระบบจึงยังไม่บันทึกข้อมูลของท่าน ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม "
-            "กรุณาตรวจสอบรายการที่เปลี่ยนไปด้านล่าง แล้วกดบันทึกอีกครั้ง",
+            _(
+                "มีผู้บันทึกข้อมูลประเด็นนี้หลังจากที่ท่านเปิดแบบฟอร์ม (%(who)s เมื่อ %(when)s) "
+                "ระบบจึงยังไม่บันทึกข้อมูลของท่าน ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม "
+                "กรุณาตรวจสอบรายการที่เปลี่ยนไปด้านล่าง แล้วกดบันทึกอีกครั้ง"
+            )
+            % {"who": who, "when": format_thai_datetime(report.updated_at)},
             code="stale",
         )
         self.report = report
@@ -88,7 +92,7 @@ def subitem_answers_save(
                 if item.id in values and current_values.get(item.id) != values[item.id]:
                     changes.append(
                         StaleChange(
-                            label=f"{level.label} ข้อ {item.order}",
+                            label=_("%(level)s ข้อ %(n)d") % {"level": level.label, "n": item.order},
                             saved=VALUE_LABEL[current_values.get(item.id)],
                             yours=VALUE_LABEL[values[item.id]],
                         )
@@ -135,14 +139,14 @@ def subitem_missing(*, office, subitem: SubItem) -> list[str]:
     detail = subitem_detail(office=office, subitem=subitem)
     missing = []
     if detail.status.unanswered:
-        missing.append(f"ยังไม่ได้ตอบรายการตรวจสอบ {len(detail.status.unanswered)} รายการ")
+        missing.append(_("ยังไม่ได้ตอบรายการตรวจสอบ %(n)d รายการ") % {"n": len(detail.status.unanswered)})
     empty = [
         f.title
         for f in detail.answer_fields
         if f.required and not (detail.texts.get(f.id) and detail.texts[f.id].text.strip())
     ]
     if empty:
-        missing.append(f"ยังไม่ได้กรอกแบบสรุปประเด็นการตอบ {len(empty)} หัวข้อ")
+        missing.append(_("ยังไม่ได้กรอกแบบสรุปประเด็นการตอบ %(n)d หัวข้อ") % {"n": len(empty)})
     return missing
 
 
@@ -153,12 +157,12 @@ def subitem_submit(*, user, office, subitem: SubItem) -> SubItemReport:
     report = report_get_or_create(office=office, subitem=subitem)
     report = SubItemReport.objects.select_for_update().get(pk=report.pk)
     if report.state == ReviewState.AWAITING:
-        raise ValidationError(f"ประเด็น {subitem.number} ส่งแล้ว อยู่ระหว่างรอการรับรองผล")
+        raise ValidationError(_("ประเด็น %(n)s ส่งแล้ว อยู่ระหว่างรอการรับรองผล") % {"n": subitem.number})
     if report.state == ReviewState.CERTIFIED:
-        raise ValidationError(f"ประเด็น {subitem.number} ได้รับการรับรองแล้ว ไม่ต้องส่งซ้ำ")
+        raise ValidationError(_("ประเด็น %(n)s ได้รับการรับรองแล้ว ไม่ต้องส่งซ้ำ") % {"n": subitem.number})
     missing = subitem_missing(office=office, subitem=subitem)
     if missing:
-        raise ValidationError(f"ยังส่งประเด็น {subitem.number} ไม่ได้: " + "; ".join(missing))
+        raise ValidationError(_("ยังส่งประเด็น %(n)s ไม่ได้: %(why)s") % {"n": subitem.number, "why": "; ".join(missing)})
     return report_transition(report=report, to_state=ReviewState.AWAITING, user=user)
 
 
@@ -169,14 +173,17 @@ def category_submit(*, user, office, category: Category) -> list[SubItemReport]:
     overview = assessment_overview(office=office, catalogue=category.catalogue, category_number=category.number)
     to_send = [s for s in overview.subitems if s.state not in (ReviewState.AWAITING, ReviewState.CERTIFIED)]
     if not to_send:
-        raise ValidationError(f"หมวด {category.number} ไม่มีประเด็นที่ต้องส่งเพิ่ม")
+        raise ValidationError(_("หมวด %(n)d ไม่มีประเด็นที่ต้องส่งเพิ่ม") % {"n": category.number})
     problems = []
     for status in to_send:
         missing = subitem_missing(office=office, subitem=status.subitem)
         if missing:
             problems.append(f"{status.subitem.number}: " + ", ".join(missing))
     if problems:
-        raise ValidationError(f"ยังส่งหมวด {category.number} ไม่ได้ จึงยังไม่ได้ส่งประเด็นใดเลย — " + "; ".join(problems))
+        raise ValidationError(
+            _("ยังส่งหมวด %(n)d ไม่ได้ จึงยังไม่ได้ส่งประเด็นใดเลย — %(why)s")
+            % {"n": category.number, "why": "; ".join(problems)}
+        )
     return [subitem_submit(user=user, office=office, subitem=s.subitem) for s in to_send]
 
 

@@ -4,21 +4,24 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Assessment, Catalogue, ReviewState, SubItem, SubItemReport
 
 
 def assessment_get_or_create(*, office, catalogue: Catalogue) -> Assessment:
-    assessment, _ = Assessment.objects.get_or_create(office=office, catalogue=catalogue)
+    assessment, _created = Assessment.objects.get_or_create(office=office, catalogue=catalogue)
     return assessment
 
 
 def report_get_or_create(*, office, subitem: SubItem) -> SubItemReport:
     """The office's report on `subitem`, created on first use. Only reportable sub-items."""
     if not subitem.reportable:
-        raise ValidationError(f"ประเด็น {subitem.number} ไม่ต้องรายงานในระบบ: {subitem.not_reportable_reason}")
+        raise ValidationError(
+            _("ประเด็น %(n)s ไม่ต้องรายงานในระบบ: %(why)s") % {"n": subitem.number, "why": subitem.not_reportable_reason}
+        )
     assessment = assessment_get_or_create(office=office, catalogue=subitem.catalogue)
-    report, _ = SubItemReport.objects.get_or_create(assessment=assessment, subitem=subitem)
+    report, _created = SubItemReport.objects.get_or_create(assessment=assessment, subitem=subitem)
     return report
 
 
