@@ -52,6 +52,12 @@ lint: test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+## Load benchmark: 245 offices saving at once and reviewers reading, gunicorn on loopback.
+## Options: make bench-load BENCH_LOAD_ARGS="--concurrency 64 --database-url postgres://..."
+.PHONY: bench-load
+bench-load: venv
+	$(PY) bench/load_bench.py $(BENCH_LOAD_ARGS)
+
 # --- EVIDENCE ------------------------------------------------------------------------------
 ## Evidence validation benchmark: medians of several runs (figures kept in README, "Evidence").
 .PHONY: bench-evidence
