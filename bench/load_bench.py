@@ -48,18 +48,19 @@ def manage(env, *args):
 
 
 SEED = """
-from django.contrib.auth.hashers import make_password
 from orgprofile.models import Office
 from orgprofile.roles import Role
 from orgprofile.services import user_create
 import os
 n, reviewers = int(os.environ["BENCH_OFFICES"]), int(os.environ["BENCH_REVIEWERS"])
 Office.objects.bulk_create(
-    Office(code=f"B{i:04d}", name=f"สำนักงานทดสอบภาระ {i}", kind="spp" if i % 4 else "spm", province="ทดสอบ", is_demo=True)
+    Office(code=f"B{i:04d}", name=f"สำนักงานทดสอบภาระ {i}", kind="spm" if i % 4 == 0 else "spp",
+           province="ทดสอบ", is_demo=True)
     for i in range(n)
 )
 for office in Office.objects.filter(code__startswith="B"):
-    user_create(username=f"staff_{office.code}", password=os.environ["BENCH_PASSWORD"], role=Role.ESA_STAFF, office=office)
+    user_create(username=f"staff_{office.code}", password=os.environ["BENCH_PASSWORD"],
+                role=Role.ESA_STAFF, office=office)
 for i in range(reviewers):
     user_create(username=f"reviewer_{i}", password=os.environ["BENCH_PASSWORD"], role=Role.OBEC_REVIEWER)
 """
