@@ -50,3 +50,21 @@ def test_reviewer_view_of_an_office_is_fixed(client_for, staff, reviewer, office
     client = client_for(reviewer)
     n = count(client, reverse("office-assessment", args=[office.code]))
     assert n <= 20
+
+
+def test_saving_a_subitem_costs_the_same_whatever_changed(client_for, staff, subitem_111):
+    """Answers are written in bulk with their history rows: not three queries per field."""
+    client = client_for(staff)
+    url = reverse("subitem", args=["1.1.1"])
+    client.get(url)
+    full = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
+    client.post(url, form_data(subitem_111, version=0, values=full, texts=all_texts("ก")), HTTP_HX_REQUEST="true")
+    with CaptureQueriesContext(connection) as one_field:
+        texts = all_texts("ก") | {1: "ข 1"}
+        client.post(url, form_data(subitem_111, version=1, values=full, texts=texts), HTTP_HX_REQUEST="true")
+    with CaptureQueriesContext(connection) as every_field:
+        client.post(url, form_data(subitem_111, version=2, values=full, texts=all_texts("ค")), HTTP_HX_REQUEST="true")
+    assert len(one_field) == len(every_field) <= 40, (len(one_field), len(every_field))
+    from assessments.models import AnswerText
+
+    assert AnswerText.history.filter(text="ค 5", history_user=staff).count() == 1  # the audit row is written
