@@ -20,7 +20,8 @@ missing=()
 [ -n "$(pg_bindir)" ] && [ -x "$(pg_bindir)/initdb" ] || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
-fc-list 2>/dev/null | grep -qi -E 'garuda|loma|kinnari|tlwg' || missing+=(fonts-thai-tlwg)
+# grep -c reads all of its input: grep -q would close the pipe early and fail under pipefail.
+[ "$(fc-list 2>/dev/null | grep -ci -E 'garuda|loma|kinnari|tlwg' || true)" -gt 0 ] || missing+=(fonts-thai-tlwg)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "Installing from Debian: ${missing[*]}"
@@ -41,8 +42,10 @@ PY="$ROOT/.venv/bin/python"
 
 RUN_DIR=$(mktemp -d /tmp/pmqa-test.XXXXXX)
 chmod 755 "$RUN_DIR"
-PG_PORT=${PG_PORT:-55432}
-REDIS_PORT=${REDIS_PORT:-56379}
+# Free ports unless given: several checkouts (or CI jobs) may run the suite at once.
+free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT=${PG_PORT:-$(free_port)}
+REDIS_PORT=${REDIS_PORT:-$(free_port)}
 PG_DATA="$RUN_DIR/pg"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -58,7 +61,8 @@ mkdir -p "$PG_DATA"
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$PG_DATA" "$RUN_DIR"
 as_pg "$(pg_bindir)/initdb" -D "$PG_DATA" -U pmqa --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
 as_pg "$(pg_bindir)/pg_ctl" -D "$PG_DATA" -l "$RUN_DIR/pg.log" -w \
-  -o "-h 127.0.0.1 -p $PG_PORT -k $RUN_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+  -o "-h 127.0.0.1 -p $PG_PORT -k $RUN_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
+  || { echo "PostgreSQL did not start; the end of its log:" >&2; tail -n 30 "$RUN_DIR/pg.log" >&2; exit 1; }
 "$(pg_bindir)/psql" -h 127.0.0.1 -p "$PG_PORT" -U pmqa -d postgres -Atc "select version()"
 
 log "Redis on 127.0.0.1:$REDIS_PORT"
@@ -66,6 +70,8 @@ redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no --d
   --dir "$RUN_DIR" >"$RUN_DIR/redis.log" 2>&1 &
 REDIS_PID=$!
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
+redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 \
+  || { echo "Redis did not start; the end of its log:" >&2; tail -n 30 "$RUN_DIR/redis.log" >&2; exit 1; }
 redis-cli -p "$REDIS_PORT" info server | grep redis_version
 
 export DJANGO_SETTINGS_MODULE=pmqa_site.settings.test
