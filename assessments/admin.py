@@ -9,12 +9,10 @@ from .models import (
     Category,
     ChecklistItem,
     EvidenceKind,
-    ReportingWindow,
     ResultDimension,
     ReviewEvent,
     SubItem,
     SubItemReport,
-    WindowExtension,
 )
 
 
@@ -78,13 +76,3 @@ class ReviewEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ("at", "report", "from_state", "to_state", "actor")
     list_select_related = ("report__assessment__office", "report__subitem", "actor")
-
-
-@admin.register(ReportingWindow)
-class ReportingWindowAdmin(SimpleHistoryAdmin):
-    list_display = ("catalogue", "office_opens_at", "office_closes_at", "review_opens_at", "review_closes_at")
-
-
-@admin.register(WindowExtension)
-class WindowExtensionAdmin(SimpleHistoryAdmin):
-    list_display = ("office", "starts_at", "until", "reason", "created_by")

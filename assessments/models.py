@@ -3,22 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-
-def _history_user(instance, request, **kwargs):
-    """The audit trail names the acting user that services record on the row, falling back
-    to the request's user."""
-    for name in ("updated_by", "created_by"):
-        user = getattr(instance, name, None)
-        if user is not None:
-            return user
-    user = getattr(request, "user", None) if request is not None else None
-    return user if getattr(user, "is_authenticated", False) else None
-
-
-def audit_history():
-    return HistoricalRecords(get_user=_history_user, cascade_delete_history=False)
+from pmqa_site.history import audit_history
 
 
 class Level(models.TextChoices):
@@ -169,6 +155,10 @@ class ReviewState(models.TextChoices):
     NEW_DATA = "new_data", _("มีข้อมูลใหม่")
 
 
+# States a reviewer may decide on: they form the review queue.
+QUEUE_STATES = (ReviewState.AWAITING, ReviewState.NEW_DATA)
+
+
 class SubItemReport(models.Model):
     """An office's report on one sub-item: its answers, evidence and review state.
 
@@ -314,10 +304,6 @@ class Message(models.Model):
     side = models.CharField(max_length=8, choices=Side.choices)
     body = models.TextField(_("ข้อความ"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    # A file sent with a message is evidence like any other: same checks, same budget.
-    evidence = models.ForeignKey(
-        "evidence.Evidence", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
-    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -340,54 +326,6 @@ class ConversationRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.side} read {self.read_at}"
-
-
-# --- Reporting windows -------------------------------------------------------------------------
-
-
-class ReportingWindow(models.Model):
-    """When offices may change their data, and when reviewers may decide, for one fiscal year.
-
-    Times are instants (stored in UTC, shown in Asia/Bangkok). An interval includes its
-    opening instant and excludes its closing one: at the closing second, saving is refused.
-    """
-
-    catalogue = models.OneToOneField(Catalogue, on_delete=models.CASCADE, related_name="window")
-    office_opens_at = models.DateTimeField(_("เปิดให้สำนักงานรายงาน"))
-    office_closes_at = models.DateTimeField(_("ปิดการรายงานของสำนักงาน"))
-    review_opens_at = models.DateTimeField(_("เปิดให้ส่วนกลางตรวจรับรอง"))
-    review_closes_at = models.DateTimeField(_("ปิดการตรวจรับรอง"))
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    history = audit_history()
-
-    class Meta:
-        verbose_name = _("ช่วงเวลารายงาน")
-        verbose_name_plural = _("ช่วงเวลารายงาน")
-
-    def __str__(self) -> str:
-        return f"{self.catalogue.fiscal_year}"
-
-
-class WindowExtension(models.Model):
-    """One office may keep editing after the window closes, until `until`, for a reason."""
-
-    window = models.ForeignKey(ReportingWindow, on_delete=models.CASCADE, related_name="extensions")
-    office = models.ForeignKey("orgprofile.Office", on_delete=models.CASCADE, related_name="window_extensions")
-    starts_at = models.DateTimeField(_("เริ่ม"))
-    until = models.DateTimeField(_("ขยายถึง"))
-    reason = models.TextField(_("เหตุผล"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    history = audit_history()
-
-    class Meta:
-        ordering = ["-until"]
-        verbose_name = _("การขยายเวลาเฉพาะสำนักงาน")
-        verbose_name_plural = _("การขยายเวลาเฉพาะสำนักงาน")
-
-    def __str__(self) -> str:
-        return f"{self.office} → {self.until}"
 
 
 class Notification(models.Model):

@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+
+from orgprofile.models import Office
+from orgprofile.windows import current_year_query
 
 from . import scoring
 from .models import (
+    QUEUE_STATES,
     AnswerField,
     AnswerText,
     Assessment,
@@ -14,7 +18,10 @@ from .models import (
     CategoryAssignment,
     ChecklistAnswer,
     ChecklistItem,
+    ConversationRead,
     Level,
+    Message,
+    ReviewEvent,
     ReviewState,
     SubItem,
     SubItemReport,
@@ -22,13 +29,8 @@ from .models import (
 
 
 def current_catalogue() -> Catalogue | None:
-    """The catalogue offices report against now: the latest fiscal year loaded."""
-    return Catalogue.objects.order_by("-fiscal_year").first()
-
-
-def current_fiscal_year() -> int | None:
-    catalogue = current_catalogue()
-    return catalogue.fiscal_year if catalogue else None
+    """The catalogue offices report against now: the current fiscal year's (one query)."""
+    return Catalogue.objects.filter(fiscal_year=Subquery(current_year_query())).first()
 
 
 @dataclass
@@ -217,7 +219,9 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     items = list(subitem.checklist_items.order_by("order"))
     answer_fields = list(AnswerField.objects.filter(catalogue_id=subitem.catalogue_id).order_by("order"))
     report = (
-        SubItemReport.objects.filter(assessment__office=office, subitem=subitem).select_related("updated_by").first()
+        SubItemReport.objects.filter(assessment__office=office, subitem=subitem)
+        .select_related("updated_by", "assessment__office", "subitem")
+        .first()
     )
     values: dict[int, int | None] = {}
     texts: dict[int, AnswerText] = {}
@@ -244,23 +248,17 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
 
 
 def report_snapshot(*, report: SubItemReport) -> dict:
-    """What a decision was made on: checklist values, answer texts and active evidence."""
-    snapshot = {
+    """What a decision was made on: checklist values and answer texts. (Evidence keeps its
+    own append-only events, so what was added or superseded since a decision is read there.)"""
+    return {
         "items": {str(k): v for k, v in ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value")},
         "texts": {str(k): v for k, v in AnswerText.objects.filter(report=report).values_list("field_id", "text")},
-        "evidence": [],
     }
-    try:
-        from evidence.selectors import evidence_snapshot
-    except ImportError:
-        return snapshot
-    snapshot["evidence"] = evidence_snapshot(report=report)
-    return snapshot
 
 
 @dataclass
 class Change:
-    kind: str  # "item", "text", "evidence"
+    kind: str  # "item", "text"
     label: str
     before: str
     after: str
@@ -270,9 +268,7 @@ VALUE_TEXT = {1: "1", 0: "0", None: "ยังไม่ตอบ"}
 
 
 def changes_since_last_decision(*, report: SubItemReport, detail: "SubItemDetail") -> tuple[object, list[Change]]:
-    """The last decision and exactly what the office changed since it."""
-    from .models import ReviewEvent
-
+    """The last decision and exactly what the office changed since it (ticks and texts)."""
     decision = (
         ReviewEvent.objects.filter(report=report, to_state__in=[ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED])
         .exclude(snapshot=None)
@@ -295,14 +291,6 @@ def changes_since_last_decision(*, report: SubItemReport, detail: "SubItemDetail
         a, b = before["texts"].get(str(f.id), ""), now["texts"].get(str(f.id), "")
         if a != b:
             changes.append(Change("text", f.title, a, b))
-    old_evidence = {e["id"]: e for e in before.get("evidence", [])}
-    new_evidence = {e["id"]: e for e in now.get("evidence", [])}
-    for eid, e in new_evidence.items():
-        if eid not in old_evidence:
-            changes.append(Change("evidence", e["label"], "", "แนบเพิ่ม"))
-    for eid, e in old_evidence.items():
-        if eid not in new_evidence:
-            changes.append(Change("evidence", e["label"], "ใช้งาน", "ยกเลิกแล้ว"))
     return decision, changes
 
 
@@ -325,10 +313,6 @@ def review_queue(
     per_page: int = 50,
 ) -> QueuePage:
     """Sub-items for reviewers across all offices, longest-waiting first, in 5 queries."""
-    from django.db.models import Count
-
-    from .services.review import QUEUE_STATES
-
     catalogue = current_catalogue()
     base = SubItemReport.objects.filter(assessment__catalogue=catalogue)
     if office_code:
@@ -341,8 +325,6 @@ def review_queue(
     for row in base.values("state").annotate(n=Count("id")):
         counts[row["state"]] = row["n"]
     # "Not reported" also covers sub-items an office has not opened yet (no row at all).
-    from orgprofile.models import Office
-
     offices = Office.objects.filter(is_active=True)
     subitems = SubItem.objects.filter(catalogue=catalogue, reportable=True)
     if office_code:
@@ -367,10 +349,6 @@ def review_queue(
 
 def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[SubItemReport]:
     """Sub-item reports whose conversation has messages from the other side this side has not read."""
-    from django.db.models import Exists, F, OuterRef, Q, Subquery
-
-    from .models import ConversationRead, Message
-
     other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
     read_at = ConversationRead.objects.filter(report=OuterRef("report"), side=side).values("read_at")[:1]
     unread = (

@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmqa_site.templatetags.thai_dates import format_thai_datetime
+from orgprofile.models import Office, ReportingWindow
+from pmqa_site.thaidates import format_thai_datetime
 
-from .models import Message, ReportingWindow, ReviewEvent, ReviewState, SubItem, SubItemReport
+from .models import Catalogue, Message, ReviewState, SubItem, SubItemReport
 from .services.notifications import notify
 
 TASK_OPTIONS = {"acks_late": True, "max_retries": 3, "default_retry_delay": 60, "time_limit": 60, "soft_time_limit": 50}
@@ -22,7 +23,7 @@ def _office_users(office):
     return get_user_model().objects.filter(membership__office=office, is_active=True)
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="assessments.notify_not_certified", **TASK_OPTIONS)
 def notify_not_certified(report_id: int) -> int:
     report = SubItemReport.objects.select_related("assessment__office", "subitem").get(pk=report_id)
     event = report.events.filter(to_state=ReviewState.NOT_CERTIFIED).order_by("-at").first()
@@ -33,12 +34,12 @@ def notify_not_certified(report_id: int) -> int:
         subject=_("ประเด็น %(n)s ไม่รับรอง") % {"n": report.subitem.number},
         body=_("ส่วนกลางไม่รับรองประเด็น %(n)s %(title)s\nเหตุผล: %(reason)s")
         % {"n": report.subitem.number, "title": report.subitem.title, "reason": event.reason},
-        url=reverse("subitem", args=[report.subitem.number]),
+        url=reverse("assessments:subitem", args=[report.assessment.office.code, report.subitem.number]),
         dedupe_key=f"not-certified:{event.pk}",
     )
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="assessments.notify_message", **TASK_OPTIONS)
 def notify_message(message_id: int) -> int:
     message = Message.objects.select_related("report__assessment__office", "report__subitem").get(pk=message_id)
     report = message.report
@@ -48,7 +49,7 @@ def notify_message(message_id: int) -> int:
         users=_office_users(report.assessment.office),
         subject=_("ข้อความใหม่จากส่วนกลาง ประเด็น %(n)s") % {"n": report.subitem.number},
         body=message.body,
-        url=reverse("subitem", args=[report.subitem.number]),
+        url=reverse("assessments:subitem", args=[report.assessment.office.code, report.subitem.number]),
         dedupe_key=f"message:{message.pk}",
     )
 
@@ -56,19 +57,20 @@ def notify_message(message_id: int) -> int:
 REMIND_DAYS_BEFORE = 3
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(name="assessments.remind_window_closing", **TASK_OPTIONS)
 def remind_window_closing() -> int:
     """A few days before a window closes, remind every office that has sub-items not yet sent."""
-    from orgprofile.models import Office
-
     now = timezone.now()
     sent = 0
     for window in ReportingWindow.objects.filter(
         office_closes_at__gt=now, office_closes_at__lte=now + timedelta(days=REMIND_DAYS_BEFORE)
-    ).select_related("catalogue"):
-        total = SubItem.objects.filter(catalogue=window.catalogue, reportable=True).count()
+    ).select_related("fiscal_year"):
+        catalogue = Catalogue.objects.filter(fiscal_year=window.fiscal_year.year).first()
+        if catalogue is None:
+            continue
+        total = SubItem.objects.filter(catalogue=catalogue, reportable=True).count()
         sent_per_office = dict(
-            SubItemReport.objects.filter(assessment__catalogue=window.catalogue)
+            SubItemReport.objects.filter(assessment__catalogue=catalogue)
             .exclude(state=ReviewState.NOT_REPORTED)
             .values_list("assessment__office_id")
             .annotate(n=Count("id"))
@@ -82,10 +84,7 @@ def remind_window_closing() -> int:
                 subject=_("ใกล้ปิดระบบรายงาน PMQA 4.0"),
                 body=_("ระบบจะปิดการรายงานเมื่อ %(t)s สำนักงานยังมีประเด็นที่ยังไม่ได้ส่ง %(n)d ประเด็น")
                 % {"t": format_thai_datetime(window.office_closes_at), "n": pending},
-                url=reverse("readiness"),
+                url=reverse("reporting:readiness", args=[office.code]),
                 dedupe_key=f"closing:{window.pk}:{window.office_closes_at:%Y%m%d%H%M}",
             )
     return sent
-
-
-__all__ = ["notify_not_certified", "notify_message", "remind_window_closing", "ReviewEvent"]

@@ -49,7 +49,7 @@ def manage(env, *args):
 
 SEED = """
 from orgprofile.models import Office
-from orgprofile.roles import Role
+from pmqa_site.roles import Role
 from orgprofile.services import user_create
 import os
 n, reviewers = int(os.environ["BENCH_OFFICES"]), int(os.environ["BENCH_REVIEWERS"])

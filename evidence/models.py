@@ -62,6 +62,10 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supersede_reason = models.CharField(_("เหตุผลที่ยกเลิก"), max_length=500, blank=True)
+    # A file the office sent with a message to the central office (the conversation).
+    message = models.ForeignKey(
+        "assessments.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
 
     class Meta:
         ordering = ["report", "kind__order", "uploaded_at", "pk"]

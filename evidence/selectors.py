@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assessments.access import office_may_edit
 from assessments.models import EvidenceKind, SubItemReport
+from orgprofile.windows import current_fiscal_year as fiscal_year_now
 
-from .models import Evidence, EvidenceSource, EvidenceState
+from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
 from .validation import budget_bytes, human_size, photo_max_bytes
 
 
@@ -55,23 +55,26 @@ def counts_against_budget(evidence: Evidence) -> bool:
     )
 
 
-def report_for_evidence(*, report_id: int) -> SubItemReport:
-    """The report with what the evidence pages show about it, in one query."""
-    return SubItemReport.objects.select_related("assessment__office", "subitem__category", "subitem__catalogue").get(
-        pk=report_id
+def report_for_evidence(*, office, number: str) -> SubItemReport | None:
+    """The office's report on sub-item `number` of the current year, with what the evidence
+    pages show about it, in one query; None when the office has not opened it."""
+    return (
+        SubItemReport.objects.select_related("assessment__office", "subitem__category", "subitem__catalogue")
+        .filter(assessment__office=office, subitem__number=number, assessment__catalogue__fiscal_year=fiscal_year_now())
+        .first()
     )
 
 
-def evidence_context(*, report: SubItemReport, user, can_edit: bool | None = None) -> dict:
-    """What templates/evidence/panel.html needs. Two queries for the evidence and kinds,
-    plus the edit check's own (role and membership); never more with more files."""
+def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
+    """What templates/evidence/panel.html shows of a report: two queries (the evidence and the
+    kinds), never more with more files."""
     items = list(
         Evidence.objects.filter(report=report)
         .select_related("kind", "uploaded_by", "superseded_by")
         .order_by("kind__order", "uploaded_at", "pk")
     )
     kinds = list(EvidenceKind.objects.filter(catalogue__subitems=report.subitem_id))
-    panel = EvidencePanel(
+    return EvidencePanel(
         items=items,
         kinds=kinds,
         budget=budget_bytes(),
@@ -79,12 +82,6 @@ def evidence_context(*, report: SubItemReport, user, can_edit: bool | None = Non
         photo_max=photo_max_bytes(),
         any_pending=any(e.state == EvidenceState.PENDING and e.superseded_at is None for e in items),
     )
-    return {
-        "report": report,
-        # A page that already knows (it asked office_may_edit with its window) passes it in.
-        "can_edit": office_may_edit(user=user, office=report.assessment.office) if can_edit is None else can_edit,
-        "evidence": panel,
-    }
 
 
 def evidence_kinds_covered(*, report: SubItemReport) -> set[str]:
@@ -114,10 +111,43 @@ def evidence_kinds_covered_by_subitem(*, assessment) -> dict[int, set[str]]:
     return covered
 
 
-def evidence_snapshot(*, report: SubItemReport) -> list[dict]:
-    """The active evidence of a report as plain data, kept with a reviewer's decision so that
-    "new data" can show what was added or superseded since."""
-    return [
-        {"id": e.pk, "label": f"{e.kind.title}: {e.display_name}"}
-        for e in Evidence.objects.filter(report=report, superseded_at__isnull=True).select_related("kind")
-    ]
+def message_attachments(*, messages) -> dict[int, list[Evidence]]:
+    """message id → the files sent with it, for a conversation, in one query."""
+    attachments: dict[int, list[Evidence]] = {}
+    ids = [m.pk for m in messages]
+    if ids:
+        for evidence in Evidence.objects.filter(message_id__in=ids).select_related("kind").order_by("pk"):
+            attachments.setdefault(evidence.message_id, []).append(evidence)
+    return attachments
+
+
+@dataclass
+class EvidenceChange:
+    label: str
+    before: str
+    after: str
+    kind: str = "evidence"
+
+
+def evidence_changes_since(*, report: SubItemReport, since) -> list[EvidenceChange]:
+    """Files and links added or superseded after `since` (a reviewer's last decision), read
+    from the append-only evidence events: what the review page lists as "new data"."""
+    if not since:
+        return []
+    changes = []
+    events = (
+        EvidenceEvent.objects.filter(
+            evidence__report=report,
+            at__gt=since,
+            action__in=[EvidenceEvent.Action.UPLOADED, EvidenceEvent.Action.LINKED, EvidenceEvent.Action.SUPERSEDED],
+        )
+        .select_related("evidence__kind")
+        .order_by("at", "pk")
+    )
+    for event in events:
+        label = f"{event.evidence.kind.title}: {event.evidence.display_name}"
+        if event.action == EvidenceEvent.Action.SUPERSEDED:
+            changes.append(EvidenceChange(label, "ใช้งาน", "ยกเลิกแล้ว"))
+        else:
+            changes.append(EvidenceChange(label, "", "แนบเพิ่ม"))
+    return changes

@@ -1,6 +1,6 @@
 """Writes of the evidence app: upload, link, supersede, and the validation outcome.
 
-Every office write calls assessments.access.office_edit_check first and
+Every office write calls orgprofile.access.office_edit_check first and
 assessments.services.reports.report_touch after. Nothing here deletes a row or a file.
 """
 
@@ -21,9 +21,11 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.access import office_edit_check
-from assessments.models import EvidenceKind, SubItemReport
+from assessments.models import EvidenceKind, Message, SubItemReport
+from assessments.services.conversation import message_check, message_post, side_of
 from assessments.services.reports import report_touch
+from orgprofile.access import office_edit_check
+from pmqa_site.tasks import enqueue_on_commit
 
 from . import pdfcheck
 from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
@@ -72,12 +74,12 @@ def _sha256_of(uploaded) -> str:
 
 
 def _queue_check(evidence_id: int) -> None:
-    from .tasks import evidence_validate
-
-    transaction.on_commit(lambda: evidence_validate.delay(evidence_id))
+    enqueue_on_commit("evidence.validate", evidence_id)
 
 
-def evidence_upload(*, report: SubItemReport, user, kind: EvidenceKind, uploaded) -> Evidence:
+def evidence_upload(
+    *, report: SubItemReport, user, kind: EvidenceKind, uploaded, message: Message | None = None
+) -> Evidence:
     """Store one uploaded PDF or photo as pending evidence and queue its check.
 
     `uploaded` is a Django UploadedFile (a temporary file on disk for anything but small
@@ -114,7 +116,14 @@ def evidence_upload(*, report: SubItemReport, user, kind: EvidenceKind, uploaded
             sha256 = hashlib.sha256(data).hexdigest()
             source = EvidenceSource.PHOTO
         evidence = Evidence(
-            report=report, kind=kind, source=source, original_name=name, size=size, sha256=sha256, uploaded_by=user
+            report=report,
+            kind=kind,
+            source=source,
+            original_name=name,
+            size=size,
+            sha256=sha256,
+            uploaded_by=user,
+            message=message,
         )
         # The storage picks the generated name (models.stored_name) and copies chunk by chunk.
         evidence.file.save("upload.pdf", content, save=False)
@@ -126,6 +135,26 @@ def evidence_upload(*, report: SubItemReport, user, kind: EvidenceKind, uploaded
         report_touch(report=report, user=user)
         _queue_check(evidence.pk)
     return evidence
+
+
+@transaction.atomic
+def message_send(
+    *, report: SubItemReport, user, body: str, attachment=None, kind: EvidenceKind | None = None
+) -> Message:
+    """Post a message on a sub-item's conversation, with an optional file from the office.
+
+    The file is evidence like any other: the same checks and the same 2 MB budget. Refused
+    whole (no message, no file) when either is refused."""
+    message_check(report=report, user=user, body=body)
+    if attachment is not None:
+        if side_of(user) != Message.Side.OFFICE:
+            raise ValidationError(_("ส่วนกลางส่งข้อความได้ แต่ไฟล์หลักฐานต้องแนบโดยสำนักงาน"))
+        if kind is None:
+            raise ValidationError({"kind": _("กรุณาเลือกประเภทเอกสารของไฟล์ที่แนบ")})
+    message = message_post(report=report, user=user, body=body)
+    if attachment is not None:
+        evidence_upload(report=report, user=user, kind=kind, uploaded=attachment, message=message)
+    return message
 
 
 @transaction.atomic

@@ -2,11 +2,14 @@ from django.urls import path
 
 from . import views
 
+app_name = "evidence"
+
 urlpatterns = [
-    path("evidence/report/<int:report_id>/", views.report_page, name="evidence-report"),
-    path("evidence/report/<int:report_id>/panel/", views.report_panel, name="evidence-panel"),
-    path("evidence/report/<int:report_id>/upload/", views.upload, name="evidence-upload"),
-    path("evidence/report/<int:report_id>/link/", views.link_add, name="evidence-link"),
-    path("evidence/<int:evidence_id>/supersede/", views.supersede, name="evidence-supersede"),
-    path("evidence/<int:evidence_id>/file/", views.download, name="evidence-download"),
+    path("offices/<str:code>/subitem/<str:number>/evidence/", views.report_page, name="report"),
+    path("offices/<str:code>/subitem/<str:number>/evidence/panel/", views.report_panel, name="panel"),
+    path("offices/<str:code>/subitem/<str:number>/evidence/upload/", views.upload, name="upload"),
+    path("offices/<str:code>/subitem/<str:number>/evidence/link/", views.link_add, name="link"),
+    path("offices/<str:code>/subitem/<str:number>/messages/", views.message_send, name="message-send"),
+    path("evidence/<int:evidence_id>/supersede/", views.supersede, name="supersede"),
+    path("evidence/<int:evidence_id>/file/", views.download, name="download"),
 ]

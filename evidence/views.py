@@ -1,4 +1,9 @@
-"""Evidence pages: thin views that check permission, call one service and render."""
+"""Evidence pages: thin views that check permission, call one service and render.
+
+The sub-item page and the review page (assessments) show the evidence panel through the
+`evidence_tags` template tags; the panel's forms post here. A refusal becomes a response
+through pmqa_site.web (the panel itself for htmx, JSON for the upload script).
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,26 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from assessments.access import EditRefused, office_edit_check
 from assessments.models import EvidenceKind, SubItemReport
-from orgprofile.selectors import office_may_view
+from orgprofile.access import office_edit_check, office_for_request, office_may_edit, office_may_view
+from pmqa_site import web
+from pmqa_site.decorators import role_required
+from pmqa_site.errors import Refused
+from pmqa_site.roles import ALL_ROLES
 
 from . import selectors, services
-from .forms import LinkForm, SupersedeForm
+from .forms import LinkForm, MessageForm, SupersedeForm
 from .models import Evidence, EvidenceState
 from .uploads import SizeLimitUploadHandler
 from .validation import clean_name, human_size, photo_max_bytes
@@ -31,78 +39,67 @@ from .validation import clean_name, human_size, photo_max_bytes
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 
 
-def _visible_report(request, report_id: int) -> SubItemReport:
-    try:
-        report = selectors.report_for_evidence(report_id=report_id)
-    except SubItemReport.DoesNotExist:
-        raise Http404 from None
-    # Another office's report does not exist for this user.
-    if not office_may_view(user=request.user, office=report.assessment.office):
+def _report(request, code: str, number: str) -> SubItemReport:
+    """The report of sub-item `number` of the office `code`, if this user may read it."""
+    office = office_for_request(request, code)
+    report = selectors.report_for_evidence(office=office, number=number)
+    if report is None:
         raise Http404
     return report
 
 
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _wants_json(request) -> bool:
-    return request.headers.get("X-Requested-With") == "XMLHttpRequest"
-
-
-def _back(request, report: SubItemReport):
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(target)
-    return redirect("evidence-report", report_id=report.pk)
-
-
 def _panel_response(request, report: SubItemReport, *, notes: list[str] | None = None, status: int = 200):
-    context = selectors.evidence_context(report=report, user=request.user)
-    context["evidence"].messages = notes or []
+    panel = selectors.evidence_panel(report=report)
+    panel.messages = notes or []
     # Forms in a panel swapped in by htmx come back to the page the user is on, not here.
     current = urlsplit(request.headers.get("HX-Current-URL", ""))
     if current.path and current.netloc == request.get_host():
-        context["evidence"].return_url = current.path + (f"?{current.query}" if current.query else "")
-    return render(request, "evidence/panel.html", context, status=status)
+        panel.return_url = current.path + (f"?{current.query}" if current.query else "")
+    can_edit = office_may_edit(user=request.user, office=report.assessment.office)
+    return render(
+        request, "evidence/panel.html", {"report": report, "evidence": panel, "can_edit": can_edit}, status=status
+    )
 
 
-@login_required
 @require_GET
-def report_page(request, report_id: int):
-    report = _visible_report(request, report_id)
-    context = selectors.evidence_context(report=report, user=request.user)
-    return render(request, "evidence/report_page.html", context)
+@role_required(*ALL_ROLES)
+def report_page(request, code, number):
+    report = _report(request, code, number)
+    can_edit = office_may_edit(user=request.user, office=report.assessment.office)
+    return render(
+        request,
+        "evidence/report_page.html",
+        {"report": report, "evidence": selectors.evidence_panel(report=report), "can_edit": can_edit},
+    )
 
 
-@login_required
 @require_GET
-def report_panel(request, report_id: int):
+@role_required(*ALL_ROLES)
+def report_panel(request, code, number):
     """The panel alone, for htmx: polled while files are being checked."""
-    report = _visible_report(request, report_id)
-    return _panel_response(request, report)
+    return _panel_response(request, _report(request, code, number))
 
 
 @csrf_exempt
-@login_required
 @require_POST
-def upload(request, report_id: int):
+def upload(request, code, number):
     """One or several files. The browser sends one file per request (for its progress bar)
     and asks for JSON; without JavaScript the form posts them all and comes back here."""
     # Must be in place before anything reads request.POST, hence csrf_protect inside.
     limiter = SizeLimitUploadHandler(request, limit=photo_max_bytes())
     request.upload_handlers.insert(0, limiter)
-    return _upload(request, report_id, limiter)
+    return _upload(request, code, number, limiter)
 
 
 @csrf_protect
-def _upload(request, report_id: int, limiter: SizeLimitUploadHandler):
-    report = _visible_report(request, report_id)
-    if (refused := _refusal(request, report)) is not None:
-        return refused
-    kind = EvidenceKind.objects.filter(pk=request.POST.get("kind") or None).first()
+@role_required(*ALL_ROLES)
+def _upload(request, code, number, limiter: SizeLimitUploadHandler):
+    report = _report(request, code, number)
+    # Refused up front (403 with the Thai reason) before any upload is stored.
+    office_edit_check(user=request.user, office=report.assessment.office)
+    kind = EvidenceKind.objects.filter(
+        pk=request.POST.get("kind") or None, catalogue_id=report.subitem.catalogue_id
+    ).first()
     files = request.FILES.getlist("files")
     notes: list[str] = []
     ok = True
@@ -122,89 +119,89 @@ def _upload(request, report_id: int, limiter: SizeLimitUploadHandler):
         for uploaded in files:
             try:
                 evidence = services.evidence_upload(report=report, user=request.user, kind=kind, uploaded=uploaded)
-            except EditRefused as refused:
+            except (Refused, ValidationError) as refused:
+                # Each file is decided on its own: the others of the same upload still go in.
                 ok = False
-                notes.append(refused.message)
-                break
-            except ValidationError as error:
-                ok = False
-                notes.extend(error.messages)
+                notes.extend(web.refusal_messages(refused))
             else:
                 notes.append(_("ได้รับไฟล์ “%(name)s” แล้ว กำลังตรวจสอบ") % {"name": evidence.original_name})
-    if _wants_json(request):
+    if web.wants_json(request):
         return JsonResponse({"ok": ok, "messages": notes}, status=200 if ok else 400)
     for note in notes:
         messages.add_message(request, messages.SUCCESS if ok else messages.ERROR, note)
-    return _back(request, report)
+    return web.back(request, fallback=_evidence_page(report))
 
 
-@login_required
-@require_POST
-def link_add(request, report_id: int):
-    report = _visible_report(request, report_id)
-    if (refused := _refusal(request, report)) is not None:
-        return refused
-    notes = _submit(
-        LinkForm(request.POST),
-        lambda data: services.evidence_link_add(report=report, user=request.user, **data),
-        done=_("เพิ่มลิงก์แล้ว"),
-    )
-    return _answer(request, report, notes)
+def _evidence_page(report: SubItemReport) -> str:
+    return reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number])
 
 
-@login_required
-@require_POST
-def supersede(request, evidence_id: int):
-    evidence = get_object_or_404(Evidence, pk=evidence_id)
-    report = _visible_report(request, evidence.report_id)
-    if (refused := _refusal(request, report)) is not None:
-        return refused
-    notes = _submit(
-        SupersedeForm(request.POST),
-        lambda data: services.evidence_supersede(evidence=evidence, user=request.user, reason=data["reason"]),
-        done=_("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name},
-    )
-    return _answer(request, report, notes)
-
-
-def _refusal(request, report):
-    """A write by someone who may not change this office now is refused up front: 403 with
-    the Thai reason (the panel itself for htmx), before any upload is read or stored."""
-    try:
-        office_edit_check(user=request.user, office=report.assessment.office)
-    except EditRefused as refused:
-        if _wants_json(request):
-            return JsonResponse({"ok": False, "messages": [refused.message]}, status=403)
-        if _is_htmx(request):
-            return _panel_response(request, report, notes=[refused.message], status=403)
-        raise PermissionDenied(refused.message) from None
-    return None
-
-
-def _submit(form, call, *, done: str) -> list[str]:
-    """Bind, call one service, and turn every refusal into a Thai note for the panel."""
-    if not form.is_valid():
-        return [f"{form.fields[f].label}: {m}" for f, errors in form.errors.items() for m in errors]
-    try:
-        call(form.cleaned_data)
-    except EditRefused as refused:
-        return [refused.message]
-    except ValidationError as error:
-        return list(error.messages)
-    return [done]
-
-
-def _answer(request, report, notes):
-    if _is_htmx(request):
+def _answer(request, report, outcome: web.Outcome, *, done: str):
+    notes = [done] if outcome.ok else web.refusal_messages(outcome.refusal)
+    if web.is_htmx(request):
         return _panel_response(request, report, notes=notes)
     for note in notes:
-        messages.info(request, note)
-    return _back(request, report)
+        messages.add_message(request, messages.SUCCESS if outcome.ok else messages.ERROR, note)
+    return web.back(request, fallback=_evidence_page(report))
+
+
+@require_POST
+@role_required(*ALL_ROLES)
+def link_add(request, code, number):
+    report = _report(request, code, number)
+    office_edit_check(user=request.user, office=report.assessment.office)
+    form = LinkForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, report, web.Outcome(ok=False, refusal=ValidationError(form.thai_errors())), done="")
+    outcome = web.call(None, services.evidence_link_add, report=report, user=request.user, **form.cleaned_data)
+    return _answer(request, report, outcome, done=_("เพิ่มลิงก์แล้ว"))
+
+
+@require_POST
+@role_required(*ALL_ROLES)
+def supersede(request, evidence_id):
+    evidence = get_object_or_404(Evidence.objects.select_related("report__assessment__office"), pk=evidence_id)
+    if not office_may_view(user=request.user, office=evidence.report.assessment.office):
+        raise Http404
+    report = evidence.report
+    office_edit_check(user=request.user, office=report.assessment.office)
+    form = SupersedeForm(request.POST)
+    if not form.is_valid():
+        return _answer(request, report, web.Outcome(ok=False, refusal=ValidationError(form.thai_errors())), done="")
+    outcome = web.call(
+        None, services.evidence_supersede, evidence=evidence, user=request.user, reason=form.cleaned_data["reason"]
+    )
+    return _answer(request, report, outcome, done=_("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name})
+
+
+@require_POST
+@role_required(*ALL_ROLES)
+def message_send(request, code, number):
+    """The conversation's form: a message, and from the office an optional file with it."""
+    report = _report(request, code, number)
+    form = MessageForm(request.POST, request.FILES, report=report)
+    if form.is_valid():
+        outcome = web.call(
+            form,
+            services.message_send,
+            report=report,
+            user=request.user,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data.get("attachment"),
+            kind=form.cleaned_data.get("kind"),
+        )
+        if outcome.ok:
+            messages.success(request, _("ส่งข้อความแล้ว"))
+    if form.errors:
+        messages.error(request, " ".join(form.thai_errors()))
+    if request.POST.get("next") == "review":
+        return redirect("assessments:review", code=code, number=number)
+    return redirect("assessments:subitem", code=code, number=number)
 
 
 @xframe_options_sameorigin
-@login_required
 @require_GET
+@role_required(*ALL_ROLES)
 def download(request, evidence_id: int):
     """The only way to a stored file. Inline for reading a checked PDF, else an attachment."""
     try:

@@ -14,10 +14,10 @@ from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from orgprofile.access import office_of
 from orgprofile.models import Office
-from orgprofile.roles import Role, role_of
-from orgprofile.selectors import office_of
 from orgprofile.services import user_create
+from pmqa_site.roles import Role, role_of
 
 from .client import KRSClient, KRSError
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from orgprofile.models import Office
 
@@ -65,8 +66,6 @@ def _read_rows(*, name: str, data: bytes) -> list[list]:
             raise ContractError(_("ไฟล์ CSV ต้องเข้ารหัสแบบ UTF-8")) from exc
         return list(csv.reader(io.StringIO(text)))
     if lower.endswith(".xlsx"):
-        from openpyxl import load_workbook
-
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a broken file

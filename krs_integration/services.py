@@ -14,8 +14,9 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.selectors import current_fiscal_year
 from orgprofile.models import Office
+from orgprofile.windows import current_fiscal_year
+from pmqa_site.tasks import enqueue
 
 from .client import KRSClient, KRSError, OfficeIndicators
 from .contract import IndicatorData
@@ -155,14 +156,12 @@ def sync_run_preflight(*, run: SyncRun, client: KRSClient | None = None) -> bool
 
 def sync_run_dispatch(*, run: SyncRun) -> None:
     """Queue one Celery task per pending office, after the surrounding transaction commits."""
-    from .tasks import sync_office
-
     ids = list(run.office_results.filter(status=SyncOfficeResult.Status.PENDING).values_list("pk", flat=True))
 
     def queue():
         for pk in ids:
             try:
-                sync_office.delay(pk)
+                enqueue("krs_integration.sync_office", pk)
             except Exception as exc:  # noqa: BLE001 - a broker error must not leave the office pending forever
                 logger.exception("KRS sync run %s: could not queue office result %s", run.pk, pk)
                 result = SyncOfficeResult.objects.select_related("run", "office").get(pk=pk)

@@ -1,14 +1,13 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.selectors import current_fiscal_year
-from orgprofile.decorators import role_required
+from orgprofile.access import office_for_request, offices_visible_to
 from orgprofile.models import Office
-from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES, Role
-from orgprofile.selectors import office_may_view, office_of, offices_visible_to
+from orgprofile.windows import current_fiscal_year
+from pmqa_site.decorators import role_required
+from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, Role
 
 from . import selectors, services
 from .contract import INDICATORS_PER_OFFICE
@@ -47,18 +46,9 @@ def _render_category7(request, office: Office):
 
 
 @require_safe
-@role_required(*OFFICE_ROLES)
-def office_category7(request):
-    return _render_category7(request, office_of(request.user))
-
-
-@require_safe
-@role_required(*OFFICE_ROLES, *CENTRAL_ROLES)
-def office_category7_for(request, code):
-    office = get_object_or_404(Office, code=code)
-    if not office_may_view(user=request.user, office=office):
-        raise PermissionDenied(_("ท่านดูได้เฉพาะข้อมูลของสำนักงานที่ท่านสังกัดเท่านั้น"))
-    return _render_category7(request, office)
+@role_required(*ALL_ROLES)
+def office_category7(request, code):
+    return _render_category7(request, office_for_request(request, code))
 
 
 @require_safe
@@ -104,16 +94,12 @@ def sync_start(request):
     form = SyncForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("เลือกสำนักงานไม่ถูกต้อง"))
-        return redirect("krs-manage")
+        return redirect("krs:manage")
     office = form.cleaned_data["office"]
-    try:
-        run = services.sync_run_start(
-            trigger=SyncRun.Trigger.BUTTON, user=request.user, offices=[office] if office else None
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("krs-manage")
-    return redirect("krs-run-detail", run_id=run.pk)
+    run = services.sync_run_start(
+        trigger=SyncRun.Trigger.BUTTON, user=request.user, offices=[office] if office else None
+    )
+    return redirect("krs:run", run_id=run.pk)
 
 
 @require_safe
@@ -142,5 +128,5 @@ def import_file(request):
                 _("นำเข้าตัวชี้วัด %(rows)s รายการของ %(offices)s สำนักงานแล้ว")
                 % {"rows": result.rows, "offices": result.offices},
             )
-            return redirect("krs-run-detail", run_id=result.run.pk)
+            return redirect("krs:run", run_id=result.run.pk)
     return render(request, "krs_integration/import.html", {"form": form, "result": result, "header": ",".join(HEADER)})

@@ -1,8 +1,18 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from pmqa_site.admin_mixins import ReadOnlyAdminMixin
 
-from .models import Membership, Office, ProfileAnswerRevision, ProfileQuestion, ProfileQuestionSet
+from .models import (
+    FiscalYear,
+    Membership,
+    Office,
+    ProfileAnswerRevision,
+    ProfileQuestion,
+    ProfileQuestionSet,
+    ReportingWindow,
+    WindowExtension,
+)
 
 
 @admin.register(Office)
@@ -42,3 +52,21 @@ class ProfileAnswerRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("answer", "number", "kind", "created_by", "saved_at")
     list_select_related = ("answer__profile__office", "answer__question", "created_by")
     list_filter = ("kind",)
+
+
+# --- Reporting calendar -------------------------------------------------------------------------
+
+
+@admin.register(FiscalYear)
+class FiscalYearAdmin(admin.ModelAdmin):
+    list_display = ("year", "is_current", "created_at")
+
+
+@admin.register(ReportingWindow)
+class ReportingWindowAdmin(SimpleHistoryAdmin):
+    list_display = ("fiscal_year", "office_opens_at", "office_closes_at", "review_opens_at", "review_closes_at")
+
+
+@admin.register(WindowExtension)
+class WindowExtensionAdmin(SimpleHistoryAdmin):
+    list_display = ("office", "starts_at", "until", "reason", "created_by")

@@ -1,12 +1,10 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 def _roles_sync_after_migrate(sender, using="default", **kwargs):
-    from django.apps import apps
-
-    from .services import roles_sync
+    from .services import roles_sync  # Django: apps.py is imported before any model may be
 
     # post_migrate is sent once per app; sync once, after the last app, when every app's
     # permissions exist.

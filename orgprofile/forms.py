@@ -2,6 +2,10 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
+from pmqa_site.fields import ThaiDateTimeField
+
+from .models import Office
+
 MAX_OFFICE_CSV_BYTES = 1024 * 1024
 
 
@@ -33,6 +37,14 @@ class ProfileAnswerForm(forms.Form):
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
+    @staticmethod
+    def initial_from(answer) -> dict:
+        return {
+            "html": answer.html if answer else "",
+            "not_applicable": answer.not_applicable if answer else False,
+            "version": answer.version if answer else 0,
+        }
+
 
 class ProfileImageForm(forms.Form):
     image = forms.FileField(label=_("รูปภาพ (JPEG หรือ PNG ไม่เกิน 1 MB)"))
@@ -49,3 +61,21 @@ class StaffAddForm(forms.Form):
     first_name = forms.CharField(label=_("ชื่อ"), max_length=150)
     last_name = forms.CharField(label=_("นามสกุล"), max_length=150)
     email = forms.EmailField(label=_("อีเมล"), required=False, help_text=_("สำหรับรับการแจ้งเตือน"))
+
+
+class WindowForm(forms.Form):
+    office_opens_at = ThaiDateTimeField(label=_("เปิดให้สำนักงานรายงาน"))
+    office_closes_at = ThaiDateTimeField(label=_("ปิดการรายงานของสำนักงาน"))
+    review_opens_at = ThaiDateTimeField(label=_("เปิดการตรวจรับรอง"))
+    review_closes_at = ThaiDateTimeField(label=_("ปิดการตรวจรับรอง"))
+
+    @classmethod
+    def initial_from(cls, window) -> dict:
+        return {name: getattr(window, name) for name in cls.base_fields} if window else {}
+
+
+class ExtensionForm(forms.Form):
+    office = forms.ModelChoiceField(label=_("สำนักงาน"), queryset=Office.objects.filter(is_active=True).order_by("name"))
+    starts_at = ThaiDateTimeField(label=_("เริ่ม"))
+    until = ThaiDateTimeField(label=_("ขยายถึง"))
+    reason = forms.CharField(label=_("เหตุผล"), widget=forms.Textarea(attrs={"rows": 2}), max_length=1000)

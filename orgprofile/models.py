@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pmqa_site.history import audit_history
+
 
 class Office(models.Model):
     """An Educational Service Area office (สพท.), primary (สพป.) or secondary (สพม.)."""
@@ -223,3 +225,76 @@ class ProfileImage(models.Model):
     @property
     def extension(self) -> str:
         return "png" if self.content_type == "image/png" else "jpg"
+
+
+# --- The reporting calendar: fiscal years and their windows --------------------------------
+# Both the profile (this app) and the checklists (assessments) obey the same window, so the
+# calendar lives here, on the floor below both.
+
+
+class FiscalYear(models.Model):
+    """A fiscal year (ปีงบประมาณ, B.E.) the product knows. Exactly one is current: the year
+    offices see first."""
+
+    year = models.PositiveSmallIntegerField(_("ปีงบประมาณ (พ.ศ.)"), unique=True)
+    is_current = models.BooleanField(_("ปีปัจจุบัน"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_current"], condition=models.Q(is_current=True), name="one_current_year")
+        ]
+        verbose_name = _("ปีงบประมาณ")
+        verbose_name_plural = _("ปีงบประมาณ")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class ReportingWindow(models.Model):
+    """When offices may change their data, and when reviewers may decide, for one fiscal year.
+
+    Times are instants (stored in UTC, shown in Asia/Bangkok). An interval includes its
+    opening instant and excludes its closing one: at the closing second, saving is refused.
+    """
+
+    fiscal_year = models.OneToOneField(FiscalYear, on_delete=models.CASCADE, related_name="window")
+    office_opens_at = models.DateTimeField(_("เปิดให้สำนักงานรายงาน"))
+    office_closes_at = models.DateTimeField(_("ปิดการรายงานของสำนักงาน"))
+    review_opens_at = models.DateTimeField(_("เปิดให้ส่วนกลางตรวจรับรอง"))
+    review_closes_at = models.DateTimeField(_("ปิดการตรวจรับรอง"))
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = audit_history()
+
+    class Meta:
+        verbose_name = _("ช่วงเวลารายงาน")
+        verbose_name_plural = _("ช่วงเวลารายงาน")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.year}"
+
+
+class WindowExtension(models.Model):
+    """One office may keep editing after the window closes, until `until`, for a reason."""
+
+    window = models.ForeignKey(ReportingWindow, on_delete=models.CASCADE, related_name="extensions")
+    office = models.ForeignKey(Office, on_delete=models.CASCADE, related_name="window_extensions")
+    starts_at = models.DateTimeField(_("เริ่ม"))
+    until = models.DateTimeField(_("ขยายถึง"))
+    reason = models.TextField(_("เหตุผล"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = audit_history()
+
+    class Meta:
+        ordering = ["-until"]
+        verbose_name = _("การขยายเวลาเฉพาะสำนักงาน")
+        verbose_name_plural = _("การขยายเวลาเฉพาะสำนักงาน")
+
+    def __str__(self) -> str:
+        return f"{self.office} → {self.until}"

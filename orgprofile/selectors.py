@@ -1,39 +1,10 @@
-"""Reads for offices and memberships."""
+"""Reads of the organisation profile. Who may see an office: orgprofile.access."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from .models import Membership, Office, Profile, ProfileAnswer, ProfileQuestion, ProfileQuestionSet
-from .roles import CENTRAL_ROLES, role_of
-
-
-def office_of(user) -> Office | None:
-    """The office an office user belongs to; None for reviewers, admins and anonymous users."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return user.membership.office
-    except Membership.DoesNotExist:
-        return None
-
-
-def offices_visible_to(user) -> QuerySet[Office]:
-    """Offices whose data the user may read: all for central roles, their own otherwise."""
-    if role_of(user) in CENTRAL_ROLES:
-        return Office.objects.filter(is_active=True)
-    office = office_of(user)
-    if office is None:
-        return Office.objects.none()
-    return Office.objects.filter(pk=office.pk)
-
-
-def office_may_view(*, user, office: Office) -> bool:
-    if role_of(user) in CENTRAL_ROLES:
-        return True
-    own = office_of(user)
-    return own is not None and own.pk == office.pk
-
+from .models import Office, Profile, ProfileAnswer, ProfileQuestion, ProfileQuestionSet
 
 # --- Organisation profile -------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
@@ -19,9 +20,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from assessments.access import office_edit_check
-from pmqa_site.templatetags.thai_dates import format_thai_datetime
+from pmqa_site.errors import Stale
+from pmqa_site.roles import OFFICE_ROLES, ROLE_PERMISSIONS, Role
+from pmqa_site.thaidates import format_thai_datetime
 
+from .access import office_edit_check
 from .models import (
     Membership,
     Office,
@@ -33,13 +36,11 @@ from .models import (
     ProfileQuestionSet,
 )
 from .richtext import MAX_ANSWER_CHARS, richtext_clean
-from .roles import OFFICE_ROLES, ROLE_PERMISSIONS, Role
 from .selectors import profile_question_set_for
 
 
 def roles_sync(*, using: str = "default") -> None:
     """Make the four role groups exist with exactly the permissions in ROLE_PERMISSIONS."""
-    from django.apps import apps
 
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0, using=using)
@@ -180,18 +181,20 @@ MAX_IMAGE_SIDE = 4000
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 
-class StaleAnswer(Exception):
+class StaleAnswer(Stale):
     """The answer changed after the form was opened; `answer` is what is saved now."""
 
     def __init__(self, *, answer: ProfileAnswer):
         self.answer = answer
         who = answer.updated_by.get_full_name() or answer.updated_by.username if answer.updated_by else _("ผู้อื่น")
         when = format_thai_datetime(answer.updated_at)
-        self.message = _(
-            "ไม่ได้บันทึก: คำตอบข้อนี้ถูกแก้ไขโดย %(who)s เมื่อ %(when)s หลังจากที่ท่านเปิดแบบฟอร์มนี้ "
-            "ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม โปรดดูความแตกต่างด้านล่าง แล้วนำข้อความไปรวมกับฉบับล่าสุดก่อนบันทึกอีกครั้ง"
-        ) % {"who": who, "when": when}
-        super().__init__(self.message)
+        super().__init__(
+            _(
+                "ไม่ได้บันทึก: คำตอบข้อนี้ถูกแก้ไขโดย %(who)s เมื่อ %(when)s หลังจากที่ท่านเปิดแบบฟอร์มนี้ "
+                "ข้อความที่ท่านพิมพ์ยังอยู่ในแบบฟอร์ม โปรดดูความแตกต่างด้านล่าง แล้วนำข้อความไปรวมกับฉบับล่าสุดก่อนบันทึกอีกครั้ง"
+            )
+            % {"who": who, "when": when}
+        )
 
 
 @dataclass

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from pmqa_site.roles import Role, role_of
+
+from .access import office_of
 from .models import Office
-from .roles import Role, role_of
-from .selectors import office_of
 from .services import user_create
 
 audit_log = logging.getLogger("pmqa.audit")

@@ -1,7 +1,13 @@
+"""Pages of the ground floor: where each person lands, the office registry, the office's
+staff accounts, the reporting calendar and the organisation profile.
+
+Views check (role_required, office_for_request), bind a form, call one service and render;
+a refusal becomes a response through pmqa_site.web.
+"""
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,17 +15,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from assessments.access import EditRefused, office_edit_check, office_may_edit
-from assessments.selectors import current_fiscal_year
+from pmqa_site import web
+from pmqa_site.decorators import role_required
+from pmqa_site.errors import EditRefused
+from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
 
-from .decorators import role_required
-from .forms import OfficeImportForm, ProfileAnswerForm, ProfileImageForm
-from .models import Office, ProfileAnswerRevision, ProfileImage, ProfileQuestion
+from . import windows
+from .access import office_edit_check, office_for_request, office_may_edit, office_may_view, office_of
+from .forms import (
+    ExtensionForm,
+    OfficeImportForm,
+    ProfileAnswerForm,
+    ProfileImageForm,
+    StaffAddForm,
+    WindowForm,
+)
+from .models import Office, ProfileAnswerRevision, ProfileImage, ProfileQuestion, WindowExtension
 from .richtext import richtext_diff
-from .roles import CENTRAL_ROLES, Role, role_of
 from .selectors import (
-    office_may_view,
-    office_of,
     profile_answer_for,
     profile_answer_revisions,
     profile_for,
@@ -34,6 +47,33 @@ from .services import (
     profile_carry_forward,
     profile_image_upload,
 )
+from .staff import office_staff, office_staff_add, office_staff_set_active
+
+# Where each role lands after logging in. Office users land on their own office's home,
+# which the assessments floor serves (a URL name, not an import).
+CENTRAL_HOMES = {Role.OBEC_REVIEWER: "assessments:queue", Role.ADMIN: "reporting:manage-home"}
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def home(request):
+    """Send each role to its own home page."""
+    role = role_of(request.user)
+    if role in OFFICE_ROLES:
+        return own_office(request)
+    return redirect(CENTRAL_HOMES[role])
+
+
+@require_safe
+@role_required(*OFFICE_ROLES)
+def own_office(request):
+    office = office_of(request.user)
+    if office is None:
+        raise PermissionDenied(_("บัญชีนี้ไม่ได้สังกัดสำนักงานเขตพื้นที่ กรุณาติดต่อผู้ดูแลระบบ"))
+    return redirect("assessments:home", code=office.code)
+
+
+# --- Office registry --------------------------------------------------------------------------
 
 
 @require_safe
@@ -48,39 +88,117 @@ def office_list(request):
     )
 
 
-@login_required
-@permission_required("orgprofile.import_offices", raise_exception=True)
+@role_required(Role.ADMIN)
 def office_import(request):
     result = None
-    if request.method == "POST":
-        form = OfficeImportForm(request.POST, request.FILES)
-        if form.is_valid():
-            result = offices_import_csv(text=form.cleaned_data["file"])
-            if result.ok:
-                messages.success(
-                    request,
-                    _("นำเข้าสำเร็จ: เพิ่ม %(c)d แห่ง ปรับปรุง %(u)d แห่ง ไม่เปลี่ยนแปลง %(n)d แห่ง")
-                    % {"c": result.created, "u": result.updated, "n": result.unchanged},
-                )
-                return redirect("office-list")
-    else:
-        form = OfficeImportForm()
+    form = OfficeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        result = offices_import_csv(text=form.cleaned_data["file"])
+        if result.ok:
+            messages.success(
+                request,
+                _("นำเข้าสำเร็จ: เพิ่ม %(c)d แห่ง ปรับปรุง %(u)d แห่ง ไม่เปลี่ยนแปลง %(n)d แห่ง")
+                % {"c": result.created, "u": result.updated, "n": result.unchanged},
+            )
+            return redirect("orgprofile:office-list")
     return render(request, "orgprofile/office_import.html", {"form": form, "result": result})
+
+
+# --- The office's staff accounts (coordinator) --------------------------------------------------
+
+
+@role_required(Role.ESA_COORDINATOR)
+def staff_manage(request, code):
+    office = office_for_request(request, code)
+    form = StaffAddForm(request.POST if request.POST.get("action") == "add" else None)
+    new_account = None
+    if request.method == "POST" and request.POST.get("action") == "add" and form.is_valid():
+        outcome = web.call(form, office_staff_add, actor=request.user, office=office, **form.cleaned_data)
+        if outcome.ok:
+            user, password = outcome.value
+            new_account = {"username": user.username, "password": password}
+            form = StaffAddForm()
+    elif request.method == "POST" and request.POST.get("action") in ("suspend", "restore"):
+        member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), membership__office=office)
+        office_staff_set_active(
+            actor=request.user, office=office, member=member, active=request.POST["action"] == "restore"
+        )
+        messages.success(request, _("บันทึกสถานะบัญชี %(u)s แล้ว") % {"u": member.username})
+        return redirect("orgprofile:staff", code=office.code)
+    return render(
+        request,
+        "orgprofile/staff.html",
+        {"office": office, "members": office_staff(office=office), "form": form, "new_account": new_account},
+    )
+
+
+# --- Reporting calendar (admins) ---------------------------------------------------------------
+
+
+def _current_year():
+    year = windows.current_year()
+    if year is None:
+        raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
+    return year
+
+
+@role_required(Role.ADMIN)
+def window_manage(request):
+    fiscal_year = _current_year()
+    window = windows.window_of(fiscal_year=fiscal_year.year)
+    form = WindowForm(request.POST or None, initial=WindowForm.initial_from(window), prefix="window")
+    if request.method == "POST" and form.is_valid():
+        outcome = web.call(form, windows.window_set, user=request.user, fiscal_year=fiscal_year, **form.cleaned_data)
+        if outcome.ok:
+            messages.success(request, _("บันทึกช่วงเวลารายงานปีงบประมาณ %(y)d แล้ว") % {"y": fiscal_year.year})
+            return redirect("orgprofile:windows")
+    return render(
+        request,
+        "orgprofile/windows.html",
+        {
+            "fiscal_year": fiscal_year,
+            "window": window,
+            "form": form,
+            "extension_form": ExtensionForm(prefix="ext"),
+            "extensions": WindowExtension.objects.filter(window=window).select_related("office", "created_by")
+            if window
+            else [],
+        },
+        status=200 if request.method == "GET" or not form.errors else web.INVALID,
+    )
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def window_close(request):
+    windows.window_close_now(user=request.user, fiscal_year=_current_year())
+    messages.success(request, _("ปิดการรายงานของสำนักงานแล้ว"))
+    return redirect("orgprofile:windows")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def window_extension_add(request):
+    window = windows.window_of(fiscal_year=_current_year().year)
+    if window is None:
+        raise Http404(_("ยังไม่ได้กำหนดช่วงเวลารายงาน"))
+    form = ExtensionForm(request.POST, prefix="ext")
+    if form.is_valid():
+        outcome = web.call(form, windows.window_extend, user=request.user, window=window, **form.cleaned_data)
+        if outcome.ok:
+            messages.success(request, _("ขยายเวลาให้ %(o)s แล้ว") % {"o": form.cleaned_data["office"].name})
+            return redirect("orgprofile:windows")
+    messages.error(
+        request, _("ข้อมูลการขยายเวลาไม่ครบหรือไม่ถูกต้อง: ") + "; ".join(e for errs in form.errors.values() for e in errs)
+    )
+    return redirect("orgprofile:windows")
 
 
 # --- Organisation profile (ลักษณะสำคัญขององค์การ) ---------------------------------------------
 
 
-def _profile_office(request, code: str) -> Office:
-    """The office named in the URL, if this user may read its profile (403 otherwise)."""
-    office = get_object_or_404(Office, code=code, is_active=True)
-    if not office_may_view(user=request.user, office=office):
-        raise PermissionDenied(_("ท่านดูได้เฉพาะลักษณะสำคัญขององค์การของสำนักงานที่ท่านสังกัดเท่านั้น"))
-    return office
-
-
 def _profile_year() -> int:
-    fiscal_year = current_fiscal_year()
+    fiscal_year = windows.current_fiscal_year()
     if fiscal_year is None:
         raise Http404(_("ยังไม่ได้นำเข้าเกณฑ์การประเมินของปีงบประมาณใด"))
     return fiscal_year
@@ -93,30 +211,10 @@ def _profile_question(*, fiscal_year: int, number: int) -> ProfileQuestion:
     return get_object_or_404(ProfileQuestion, question_set=question_set, number=number)
 
 
-def _own_office_redirect(request, view_name: str):
-    """Office users go to their own office's page; reviewers and admins choose an office first."""
-    office = office_of(request.user)
-    if office is None:
-        return redirect("office-list")
-    return redirect(view_name, code=office.code)
-
-
 @require_safe
-@login_required
-def profile_home(request):
-    return _own_office_redirect(request, "profile-detail")
-
-
-@require_safe
-@login_required
-def profile_print_own(request):
-    return _own_office_redirect(request, "profile-print")
-
-
-@require_safe
-@login_required
+@role_required(*ALL_ROLES)
 def profile_detail(request, code):
-    office = _profile_office(request, code)
+    office = office_for_request(request, code)
     fiscal_year = _profile_year()
     sheet = profile_sheet(office=office, fiscal_year=fiscal_year)
     may_edit = office_may_edit(user=request.user, office=office)
@@ -129,31 +227,26 @@ def profile_detail(request, code):
 
 
 @require_safe
-@login_required
+@role_required(*ALL_ROLES)
 def profile_print(request, code):
-    office = _profile_office(request, code)
+    office = office_for_request(request, code)
     sheet = profile_sheet(office=office, fiscal_year=_profile_year())
     return render(
         request, "orgprofile/profile_print.html", {"office": office, "sheet": sheet, "now_at": timezone.now()}
     )
 
 
-@login_required
 @require_POST
+@role_required(*ALL_ROLES)
 def profile_carry(request, code):
-    office = _profile_office(request, code)
+    office = office_for_request(request, code)
     fiscal_year = _profile_year()
-    # EditRefused is a PermissionDenied: the 403 page shows its Thai message.
-    try:
-        profile_carry_forward(user=request.user, office=office, fiscal_year=fiscal_year)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("ยกคำตอบจากปีงบประมาณ %(year)d มาเป็นฉบับร่างแล้ว โปรดทบทวนและปรับปรุงทุกข้อ") % {"year": fiscal_year - 1},
-        )
-    return redirect("profile-detail", code=office.code)
+    profile_carry_forward(user=request.user, office=office, fiscal_year=fiscal_year)
+    messages.success(
+        request,
+        _("ยกคำตอบจากปีงบประมาณ %(year)d มาเป็นฉบับร่างแล้ว โปรดทบทวนและปรับปรุงทุกข้อ") % {"year": fiscal_year - 1},
+    )
+    return redirect("orgprofile:profile", code=office.code)
 
 
 def _answer_context(*, office, fiscal_year, question, answer, form, **extra):
@@ -168,86 +261,83 @@ def _answer_context(*, office, fiscal_year, question, answer, form, **extra):
     }
 
 
-@login_required
+@role_required(*ALL_ROLES)
 def profile_answer_edit(request, code, number):
     """Edit one answer. A plain POST saves and redirects; an htmx POST is an autosave that
     answers with the status box only, so the editor and what was typed stay untouched."""
-    office = _profile_office(request, code)
+    office = office_for_request(request, code)
     fiscal_year = _profile_year()
     question = _profile_question(fiscal_year=fiscal_year, number=number)
     answer = profile_answer_for(office=office, fiscal_year=fiscal_year, question=question)
-    autosave = request.headers.get("HX-Request") == "true"
     if request.method != "POST":
-        try:
-            office_edit_check(user=request.user, office=office)
-        except EditRefused as exc:
-            messages.info(request, exc.message)
-            return redirect(reverse("profile-detail", kwargs={"code": office.code}) + f"#q{question.number}")
-        form = ProfileAnswerForm(
-            initial={
-                "html": answer.html if answer else "",
-                "not_applicable": answer.not_applicable if answer else False,
-                "version": answer.version if answer else 0,
-            }
-        )
+        if not office_may_edit(user=request.user, office=office):
+            # Reviewers, admins and a closed window: the read-only page, with the reason.
+            try:
+                office_edit_check(user=request.user, office=office)
+            except EditRefused as refused:
+                messages.info(request, refused.message)
+            return redirect(reverse("orgprofile:profile", kwargs={"code": office.code}) + f"#q{question.number}")
+        form = ProfileAnswerForm(initial=ProfileAnswerForm.initial_from(answer))
         return render(
             request,
             "orgprofile/profile_answer_edit.html",
             _answer_context(office=office, fiscal_year=fiscal_year, question=question, answer=answer, form=form),
         )
 
+    autosave = web.is_htmx(request)
     form = ProfileAnswerForm(request.POST)
-    error, stale, status = None, None, 400
     if not form.is_valid():
-        error = _("แบบฟอร์มไม่ครบถ้วน โปรดโหลดหน้านี้ใหม่ (ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม)")
+        form.add_error(None, _("แบบฟอร์มไม่ครบถ้วน โปรดโหลดหน้านี้ใหม่ (ข้อความที่พิมพ์ไว้ยังอยู่ในแบบฟอร์ม)"))
+        outcome = web.Outcome(ok=False)
+        status = 400
     else:
-        try:
-            result = profile_answer_save(
-                user=request.user,
-                office=office,
-                fiscal_year=fiscal_year,
-                question=question,
-                html=form.cleaned_data["html"],
-                not_applicable=form.cleaned_data["not_applicable"],
-                version=form.cleaned_data["version"],
-                autosave=autosave,
+        outcome = web.call(
+            form,
+            profile_answer_save,
+            user=request.user,
+            office=office,
+            fiscal_year=fiscal_year,
+            question=question,
+            html=form.cleaned_data["html"],
+            not_applicable=form.cleaned_data["not_applicable"],
+            version=form.cleaned_data["version"],
+            autosave=autosave,
+        )
+        status = outcome.status
+    if outcome.ok:
+        result = outcome.value
+        if autosave:
+            return render(
+                request,
+                "orgprofile/_autosave_status.html",
+                {
+                    "version": result.answer.version,
+                    "saved_at": result.answer.updated_at,
+                    "removed": result.removed,
+                    "changed": result.changed,
+                },
             )
-        except EditRefused as exc:
-            error, status = exc.message, 403
-        except StaleAnswer as exc:
-            stale, error, status = exc, exc.message, 409
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+        if result.removed:
+            messages.warning(
+                request,
+                _("บันทึกแล้ว แต่ระบบได้นำสิ่งต่อไปนี้ออกจากคำตอบเพื่อความปลอดภัย: %(items)s")
+                % {"items": "; ".join(result.removed)},
+            )
         else:
-            if autosave:
-                return render(
-                    request,
-                    "orgprofile/_autosave_status.html",
-                    {
-                        "version": result.answer.version,
-                        "saved_at": result.answer.updated_at,
-                        "removed": result.removed,
-                        "changed": result.changed,
-                    },
-                )
-            if result.removed:
-                messages.warning(
-                    request,
-                    _("บันทึกแล้ว แต่ระบบได้นำสิ่งต่อไปนี้ออกจากคำตอบเพื่อความปลอดภัย: %(items)s")
-                    % {"items": "; ".join(result.removed)},
-                )
-            else:
-                messages.success(request, _("บันทึกคำตอบข้อ (%(n)d) แล้ว") % {"n": question.number})
-            return redirect("profile-answer-edit", code=office.code, number=question.number)
+            messages.success(request, _("บันทึกคำตอบข้อ (%(n)d) แล้ว") % {"n": question.number})
+        return redirect("orgprofile:answer-edit", code=office.code, number=question.number)
 
-    posted_version = form.cleaned_data.get("version", 0) if form.is_valid() else 0
-    diff = richtext_diff(stale.answer.html, form.cleaned_data["html"]) if stale else None
+    stale = outcome.refusal if isinstance(outcome.refusal, StaleAnswer) else None
+    error = " ".join(form.non_field_errors())
     if autosave:
+        posted_version = getattr(form, "cleaned_data", {}).get("version", 0)
         return render(
             request,
             "orgprofile/_autosave_status.html",
             {"version": posted_version, "error": error, "stale": stale, "question": question, "office": office},
+            status=status,
         )
+    diff = richtext_diff(stale.answer.html, form.cleaned_data["html"]) if stale else None
     if stale:
         # The next deliberate save, made after reading the difference, may replace the newer text.
         data = request.POST.copy()
@@ -272,9 +362,9 @@ def profile_answer_edit(request, code, number):
 
 
 @require_safe
-@login_required
+@role_required(*ALL_ROLES)
 def profile_revisions(request, code, number):
-    office = _profile_office(request, code)
+    office = office_for_request(request, code)
     fiscal_year = _profile_year()
     question = _profile_question(fiscal_year=fiscal_year, number=number)
     answer = profile_answer_for(office=office, fiscal_year=fiscal_year, question=question)
@@ -307,10 +397,10 @@ def _int_or_none(value):
         return None
 
 
-@login_required
 @require_POST
+@role_required(*ALL_ROLES)
 def profile_revision_restore(request, code, number, revision):
-    office = _profile_office(request, code)
+    office = office_for_request(request, code)
     fiscal_year = _profile_year()
     question = _profile_question(fiscal_year=fiscal_year, number=number)
     old = get_object_or_404(
@@ -320,79 +410,37 @@ def profile_revision_restore(request, code, number, revision):
         answer__question=question,
         number=revision,
     )
-    profile_answer_restore(user=request.user, revision=old)  # EditRefused → the 403 page, in Thai
+    profile_answer_restore(user=request.user, revision=old)
     messages.success(request, _("เรียกคืนฉบับที่ %(n)d เป็นคำตอบปัจจุบันแล้ว (บันทึกเป็นฉบับใหม่)") % {"n": old.number})
-    return redirect("profile-revisions", code=office.code, number=question.number)
+    return redirect("orgprofile:revisions", code=office.code, number=question.number)
 
 
-@login_required
 @require_POST
+@role_required(*ALL_ROLES)
 def profile_image_upload_view(request, code):
-    """Called by the editor's picture button: answers JSON {url} or {error} in Thai."""
-    office = _profile_office(request, code)
-    try:
-        office_edit_check(user=request.user, office=office)  # refuse before reading the upload
-    except EditRefused as exc:
-        return JsonResponse({"error": exc.message}, status=403)
-    form = ProfileImageForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return JsonResponse({"error": _("ไม่ได้เลือกไฟล์รูปภาพ")}, status=400)
-    try:
-        picture = profile_image_upload(user=request.user, office=office, upload=form.cleaned_data["image"])
-    except EditRefused as exc:
-        return JsonResponse({"error": exc.message}, status=403)
-    except ValidationError as exc:
-        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
-    return JsonResponse({"url": reverse("profile-image", kwargs={"pk": picture.pk})})
+    """Called by the editor's picture button: answers JSON, {ok, url} or {ok: false, messages}."""
+    office = office_for_request(request, code)
+    # Refused before the upload is read: who may not write gets the reason, not a file check.
+    outcome = web.call(None, office_edit_check, user=request.user, office=office)
+    if outcome.ok:
+        form = ProfileImageForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return JsonResponse({"ok": False, "messages": [_("ไม่ได้เลือกไฟล์รูปภาพ")]}, status=400)
+        outcome = web.call(
+            None, profile_image_upload, user=request.user, office=office, upload=form.cleaned_data["image"]
+        )
+    if not outcome.ok:
+        status = 400 if outcome.status == web.INVALID else outcome.status
+        return JsonResponse({"ok": False, "messages": web.refusal_messages(outcome.refusal)}, status=status)
+    return JsonResponse({"ok": True, "url": reverse("orgprofile:image", kwargs={"pk": outcome.value.pk})})
 
 
 @require_safe
-@login_required
+@role_required(*ALL_ROLES)
 def profile_image(request, pk):
     picture = get_object_or_404(ProfileImage.objects.select_related("office"), pk=pk)
     if not office_may_view(user=request.user, office=picture.office):
-        raise PermissionDenied(_("ท่านดูได้เฉพาะรูปภาพของสำนักงานที่ท่านสังกัดเท่านั้น"))
+        raise Http404
     response = FileResponse(picture.file.open("rb"), content_type=picture.content_type)
     response["Cache-Control"] = "private, max-age=86400"
     return response
-
-
-@login_required
-def staff_manage(request):
-    """The coordinator's page for the office's own staff accounts."""
-    from .forms import StaffAddForm
-    from .staff import office_staff, office_staff_add, office_staff_set_active
-
-    office = office_of(request.user)
-    if office is None or role_of(request.user) != Role.ESA_COORDINATOR:
-        raise PermissionDenied(_("เฉพาะผู้ประสานงาน สพท. เท่านั้นที่จัดการบัญชีเจ้าหน้าที่ได้"))
-    form = StaffAddForm()
-    new_account = None
-    if request.method == "POST" and request.POST.get("action") == "add":
-        form = StaffAddForm(request.POST)
-        if form.is_valid():
-            try:
-                user, password = office_staff_add(actor=request.user, office=office, **form.cleaned_data)
-            except ValidationError as exc:
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                new_account = {"username": user.username, "password": password}
-                form = StaffAddForm()
-    elif request.method == "POST" and request.POST.get("action") in ("suspend", "restore"):
-        member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), membership__office=office)
-        try:
-            office_staff_set_active(
-                actor=request.user, office=office, member=member, active=request.POST["action"] == "restore"
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("บันทึกสถานะบัญชี %(u)s แล้ว") % {"u": member.username})
-        return redirect("staff-manage")
-    return render(
-        request,
-        "orgprofile/staff.html",
-        {"office": office, "members": office_staff(office=office), "form": form, "new_account": new_account},
-    )

@@ -1,14 +1,11 @@
 """Form fields that read and write dates the way Thai users write them: Buddhist-Era years."""
 
-import re
-from datetime import datetime
+from datetime import date, datetime
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-BE_OFFSET = 543
-PATTERN = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s+(\d{1,2})[:.](\d{2})\s*(?:น\.)?\s*$")
+from . import thaidates
 
 
 class ThaiDateTimeInput(forms.TextInput):
@@ -17,8 +14,7 @@ class ThaiDateTimeInput(forms.TextInput):
 
     def format_value(self, value):
         if isinstance(value, datetime):
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
-            return f"{local.day:02d}/{local.month:02d}/{local.year + BE_OFFSET} {local:%H:%M}"
+            return thaidates.format_numeric_datetime(value)
         return super().format_value(value)
 
 
@@ -40,14 +36,41 @@ class ThaiDateTimeField(forms.Field):
             return None
         if isinstance(value, datetime):
             return value
-        match = PATTERN.match(str(value))
-        if not match:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        day, month, year_be, hour, minute = (int(g) for g in match.groups())
-        if year_be < 2400:
-            raise forms.ValidationError(self.error_messages["year"], code="year")
         try:
-            naive = datetime(year_be - BE_OFFSET, month, day, hour, minute)
-        except ValueError as exc:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
-        return timezone.make_aware(naive)
+            return thaidates.parse_thai_datetime(value)
+        except thaidates.NotABuddhistEraYear:
+            raise forms.ValidationError(self.error_messages["year"], code="year") from None
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class ThaiDateInput(forms.TextInput):
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": "31/12/2569", "inputmode": "numeric", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, date):
+            return f"{value.day:02d}/{value.month:02d}/{thaidates.be_year(value.year)}"
+        return super().format_value(value)
+
+
+class ThaiDateField(forms.Field):
+    """ "31/12/2569" (day/month/B.E. year) ⇄ a date."""
+
+    widget = ThaiDateInput
+    default_error_messages = {
+        "invalid": _("วันที่ต้องอยู่ในรูปแบบ วว/ดด/ปปปป ปี พ.ศ. เช่น 24/11/2569"),
+        "year": _("ปีต้องเป็นปี พ.ศ. (เช่น 2569) ไม่ใช่ ค.ศ."),
+    }
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, date):
+            return value
+        try:
+            return thaidates.parse_thai_date(value)
+        except thaidates.NotABuddhistEraYear:
+            raise forms.ValidationError(self.error_messages["year"], code="year") from None
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None

@@ -15,3 +15,17 @@ class ThaiAuthenticationForm(AuthenticationForm):
     password = forms.CharField(
         label=_("รหัสผ่าน"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+
+
+def form_error_lines(form) -> list[str]:
+    """A bound form's errors as Thai lines a message box can show: "label: message"."""
+    lines = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        lines.extend(f"{label}: {error}" if label else str(error) for error in errors)
+    return lines
+
+
+class ThaiErrorsMixin:
+    def thai_errors(self) -> list[str]:
+        return form_error_lines(self)

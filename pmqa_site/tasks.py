@@ -1,7 +1,7 @@
 import socket
 
-from celery import shared_task
-from django.db import connection
+from celery import current_app, shared_task
+from django.db import connection, transaction
 from django.utils import timezone
 
 
@@ -17,3 +17,22 @@ def health_check(token: str) -> dict:
         "hostname": socket.gethostname(),
         "at": timezone.now().isoformat(),
     }
+
+
+def enqueue(task_name: str, *args):
+    """Queue a registered task by its name now (see enqueue_on_commit for why by name)."""
+    if task_name not in current_app.tasks:
+        # A web process imports no tasks module itself: let Celery's autodiscovery (the
+        # apps' tasks.py, as a worker does at start) register them, once.
+        current_app.loader.import_default_modules()
+    return current_app.tasks[task_name].delay(*args)
+
+
+def enqueue_on_commit(task_name: str, *args) -> None:
+    """Queue a registered task by its name once the current transaction commits.
+
+    Services name tasks instead of importing their modules, so that a service and the task
+    that calls it back never import each other (tasks take ids, not objects). In the
+    embedded default the task then runs in this process (CELERY_TASK_ALWAYS_EAGER).
+    """
+    transaction.on_commit(lambda: enqueue(task_name, *args))

@@ -1,3 +1,8 @@
+"""The root URLconf: every app's URLs under its own namespace (see README, "Architecture").
+
+Django's own account URLs keep Django's names (login, logout, password_change...): Django's
+views and settings refer to them by those names."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,8 +13,12 @@ admin.site.site_header = "PMQA 4.0 สพฐ. — ผู้ดูแลระบ
 admin.site.site_title = "PMQA 4.0"
 admin.site.index_title = "จัดการข้อมูลระบบ"
 
+site_patterns = (
+    [path("healthz/", views.healthz, name="healthz")],
+    "site",
+)
+
 urlpatterns = [
-    path("", views.home, name="home"),
     path("accounts/login/", views.ThaiLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -22,12 +31,12 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
     ),
-    path("healthz/", views.healthz, name="healthz"),
-    path("manage/", views.manage_home, name="manage-home"),
+    path("", include(site_patterns)),
     path("", include("orgprofile.urls")),
     path("", include("assessments.urls")),
     path("", include("evidence.urls")),
     path("", include("krs_integration.urls")),
+    path("", include("reporting.urls")),
     path("django-admin/", admin.site.urls),
 ]
 

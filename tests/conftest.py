@@ -5,8 +5,8 @@ import os
 import pytest
 
 from orgprofile.models import Office
-from orgprofile.roles import Role
 from orgprofile.services import user_create
+from pmqa_site.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
 

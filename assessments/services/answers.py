@@ -8,10 +8,23 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..access import office_edit_check
-from ..models import AnswerField, AnswerText, Category, ChecklistAnswer, ReviewState, SubItem, SubItemReport
+from orgprofile.access import office_edit_check
+from pmqa_site.errors import Stale
+from pmqa_site.roles import Role, role_of
+from pmqa_site.thaidates import format_thai_datetime
+
+from ..models import (
+    AnswerField,
+    AnswerText,
+    Category,
+    CategoryAssignment,
+    ChecklistAnswer,
+    ReviewState,
+    SubItem,
+    SubItemReport,
+)
 from ..selectors import assessment_overview, subitem_detail
-from .reports import report_get_or_create, report_touch
+from .reports import assessment_get_or_create, report_get_or_create, report_touch
 from .review import report_transition
 
 
@@ -22,13 +35,11 @@ class StaleChange:
     yours: str
 
 
-class StaleFormError(ValidationError):
+class StaleFormError(Stale):
     """The form was drawn from an older version than the one saved now."""
 
     def __init__(self, *, report: SubItemReport, changes: list[StaleChange]):
         who = (report.updated_by.get_full_name() or report.updated_by.username) if report.updated_by else "-"
-        from pmqa_site.templatetags.thai_dates import format_thai_datetime
-
         super().__init__(
             _(
                 "มีผู้บันทึกข้อมูลประเด็นนี้หลังจากที่ท่านเปิดแบบฟอร์ม (%(who)s เมื่อ %(when)s) "
@@ -36,7 +47,6 @@ class StaleFormError(ValidationError):
                 "กรุณาตรวจสอบรายการที่เปลี่ยนไปด้านล่าง แล้วกดบันทึกอีกครั้ง"
             )
             % {"who": who, "when": format_thai_datetime(report.updated_at)},
-            code="stale",
         )
         self.report = report
         self.changes = changes
@@ -218,11 +228,6 @@ def category_submit(*, user, office, category: Category) -> list[SubItemReport]:
 @transaction.atomic
 def category_assign(*, user, office, category: Category, assignee) -> None:
     """The coordinator sets who answers a category (None clears it)."""
-    from orgprofile.roles import Role, role_of
-
-    from ..models import CategoryAssignment
-    from .reports import assessment_get_or_create
-
     office_edit_check(user=user, office=office)
     if role_of(user) != Role.ESA_COORDINATOR:
         raise ValidationError("เฉพาะผู้ประสานงาน สพท. เท่านั้นที่มอบหมายหมวดให้เจ้าหน้าที่ได้")

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from orgprofile.windows import fiscal_year_ensure
+
 from ..models import (
     LEVEL_ORDER,
     AnswerField,
@@ -110,6 +112,7 @@ def catalogue_load(*, text: str) -> CatalogueLoadResult:
     a file with any problem loads nothing."""
     data = catalogue_validate(text=text)
     results = data.get("results_category") or {}
+    fiscal_year_ensure(year=data["fiscal_year"])
     catalogue, created = Catalogue.objects.update_or_create(
         fiscal_year=data["fiscal_year"],
         defaults={"title": data["title"], "results_note": results.get("note", "")},

@@ -1,14 +1,18 @@
-"""The conversation on a sub-item between the office and the central office."""
+"""The conversation on a sub-item between the office and the central office.
+
+A file sent with a message is evidence like any other (same checks, same budget): the
+evidence floor sends it and then posts the message here (evidence.services.message_send).
+"""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES, role_of
-from orgprofile.selectors import office_of
+from orgprofile.access import is_own_office, office_edit_check
+from pmqa_site.roles import CENTRAL_ROLES, OFFICE_ROLES, role_of
+from pmqa_site.tasks import enqueue_on_commit
 
-from ..access import office_edit_check
 from ..models import ConversationRead, Message, SubItemReport
 
 MAX_MESSAGE_CHARS = 5000
@@ -23,17 +27,13 @@ def side_of(user) -> str | None:
     return None
 
 
-@transaction.atomic
-def message_post(*, report: SubItemReport, user, body: str, attachment=None, kind=None) -> Message:
-    """Post a message on a sub-item's conversation, from the office or the central office.
-
-    A file sent by the office goes through evidence_upload: the same checks and the same
-    2 MB budget as any evidence of the sub-item."""
+def message_check(*, report: SubItemReport, user, body: str) -> str:
+    """Raise (Thai) unless `user` may post `body` on `report`'s conversation now; the
+    cleaned body otherwise. The evidence floor calls it before storing a file."""
     side = side_of(user)
     office = report.assessment.office
     if side == Message.Side.OFFICE:
-        own = office_of(user)
-        if own is None or own.pk != office.pk:
+        if not is_own_office(user, office):
             raise ValidationError(_("ส่งข้อความได้เฉพาะประเด็นของสำนักงานที่ท่านสังกัด"))
         office_edit_check(user=user, office=office)
     elif side is None:
@@ -43,18 +43,16 @@ def message_post(*, report: SubItemReport, user, body: str, attachment=None, kin
         raise ValidationError(_("กรุณาพิมพ์ข้อความก่อนส่ง"))
     if len(body) > MAX_MESSAGE_CHARS:
         raise ValidationError(_("ข้อความยาวเกิน %(n)d ตัวอักษร") % {"n": MAX_MESSAGE_CHARS})
-    evidence = None
-    if attachment is not None:
-        if side != Message.Side.OFFICE:
-            raise ValidationError(_("ส่วนกลางส่งข้อความได้ แต่ไฟล์หลักฐานต้องแนบโดยสำนักงาน"))
-        from evidence.services import evidence_upload
+    return body
 
-        evidence = evidence_upload(report=report, user=user, kind=kind, uploaded=attachment)
-    message = Message.objects.create(report=report, author=user, side=side, body=body, evidence=evidence)
+
+@transaction.atomic
+def message_post(*, report: SubItemReport, user, body: str) -> Message:
+    """Post a message on a sub-item's conversation, from the office or the central office."""
+    body = message_check(report=report, user=user, body=body)
+    message = Message.objects.create(report=report, author=user, side=side_of(user), body=body)
     conversation_mark_read(report=report, user=user)
-    from ..tasks import notify_message
-
-    transaction.on_commit(lambda: notify_message.delay(message.pk))
+    enqueue_on_commit("assessments.notify_message", message.pk)
     return message
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Assessment, Catalogue, ReviewState, SubItem, SubItemReport
+from .review import report_transition
 
 
 def assessment_get_or_create(*, office, catalogue: Catalogue) -> Assessment:
@@ -42,7 +43,5 @@ def report_touch(*, report: SubItemReport, user) -> SubItemReport:
     )
     report.refresh_from_db()
     if report.state in STATES_THAT_BECOME_NEW_DATA:
-        from .review import report_transition
-
         report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True)
     return report

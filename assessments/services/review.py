@@ -9,10 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgprofile.roles import CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
+from orgprofile.windows import review_window_check
 from pmqa_site import clock
+from pmqa_site.roles import CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
+from pmqa_site.tasks import enqueue_on_commit
 
-from ..models import ReviewEvent, ReviewState, SubItemReport
+from ..models import QUEUE_STATES, ReviewEvent, ReviewState, SubItemReport
+from ..selectors import report_snapshot
 
 OFFICE = "office"
 REVIEWER = "reviewer"
@@ -30,9 +33,6 @@ ALLOWED_MOVES: dict[tuple[str, str], str] = {
     (ReviewState.NEW_DATA, ReviewState.CERTIFIED): REVIEWER,
     (ReviewState.NEW_DATA, ReviewState.NOT_CERTIFIED): REVIEWER,
 }
-
-# States a reviewer may decide on: they form the review queue.
-QUEUE_STATES = (ReviewState.AWAITING, ReviewState.NEW_DATA)
 
 
 def _actor_kind(user) -> str | None:
@@ -68,8 +68,6 @@ def report_transition(
     at = timezone.now()
     snapshot = None
     if who == REVIEWER:
-        from ..selectors import report_snapshot
-
         snapshot = report_snapshot(report=report)
     ReviewEvent.objects.create(
         report=report, from_state=from_state, to_state=to_state, reason=reason, actor=user, at=at, snapshot=snapshot
@@ -80,15 +78,11 @@ def report_transition(
         report.submitted_at = at
     report.save(update_fields=["state", "state_changed_at", "submitted_at", "updated_at"])
     if to_state == ReviewState.NOT_CERTIFIED:
-        from ..tasks import notify_not_certified
-
-        transaction.on_commit(lambda: notify_not_certified.delay(report.pk))
+        enqueue_on_commit("assessments.notify_not_certified", report.pk)
     return report
 
 
 def _reviewer_check(user) -> None:
-    from ..windows import review_window_check
-
     if role_of(user) not in CENTRAL_ROLES:
         raise ValidationError(_("เฉพาะผู้ตรวจส่วนกลางเท่านั้นที่รับรองหรือไม่รับรองผลได้"))
     review_window_check(at=clock.now())

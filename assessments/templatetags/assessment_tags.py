@@ -1,17 +1,8 @@
 from django import template
-from django.urls import reverse
 
 from assessments.models import LEVEL_POINTS, ReviewState
 
 register = template.Library()
-
-# Office users reach their own pages under /office/; central roles any office's under /offices/<code>/.
-CENTRAL_NAMES = {
-    "office-home": "office-assessment",
-    "category": "office-category",
-    "subitem": "office-subitem",
-    "readiness": "office-readiness",
-}
 
 STATE_CLASSES = {
     ReviewState.NOT_REPORTED: "bg-secondary",
@@ -20,14 +11,6 @@ STATE_CLASSES = {
     ReviewState.NOT_CERTIFIED: "bg-danger",
     ReviewState.NEW_DATA: "bg-info text-dark",
 }
-
-
-@register.simple_tag
-def ourl(urls, name, *args):
-    """{% ourl urls "subitem" "1.1.1" %}: the right URL of an office page for this viewer."""
-    if urls["prefix"] == "office":
-        return reverse(name, args=args)
-    return reverse(CENTRAL_NAMES[name], args=[urls["code"], *args])
 
 
 @register.inclusion_tag("assessments/partials/state_badge.html")

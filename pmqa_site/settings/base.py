@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "assessments",
     "evidence",
     "krs_integration",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A refusal a view did not put on its form (closed window, another office, a stale
+    # form, a bad value) becomes a Thai response here: pmqa_site/web.py.
+    "pmqa_site.web.RefusalMiddleware",
     # Axes last, as its documentation asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -73,7 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "pmqa_site.context_processors.navigation",
+                "orgprofile.context_processors.navigation",
             ],
         },
     },
@@ -110,7 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "orgprofile:home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 
@@ -229,7 +233,7 @@ CSRF_FAILURE_VIEW = "pmqa_site.views.csrf_failure"
 
 # --- Review and windows ----------------------------------------------------------------------
 CELERY_BEAT_SCHEDULE["remind-window-closing"] = {
-    "task": "assessments.tasks.remind_window_closing",
+    "task": "assessments.remind_window_closing",
     "schedule": 6 * 60 * 60,  # every six hours; each office is reminded once per window
 }
 

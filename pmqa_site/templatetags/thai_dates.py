@@ -1,84 +1,31 @@
-"""Dates as Thai readers expect them: Thai month names and Buddhist-Era years (CE + 543)."""
+"""Template filters over pmqa_site.thaidates: Thai month names, Buddhist-Era years."""
 
 import datetime
 
 from django import template
 from django.utils import timezone
 
+from pmqa_site import thaidates
+
 register = template.Library()
-
-BE_OFFSET = 543
-MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
-MONTHS_SHORT = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
-
-
-def _local(value):
-    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
-    return value
-
-
-def be_year(year_ce: int) -> int:
-    return year_ce + BE_OFFSET
-
-
-def format_thai_date(value, *, short: bool = False) -> str:
-    if not value:
-        return ""
-    value = _local(value)
-    months = MONTHS_SHORT if short else MONTHS
-    return f"{value.day} {months[value.month - 1]} {be_year(value.year)}"
-
-
-def format_thai_datetime(value, *, short: bool = True) -> str:
-    if not value:
-        return ""
-    value = _local(value)
-    return f"{format_thai_date(value, short=short)} {value:%H:%M} น."
 
 
 @register.filter
 def thai_date(value):
     """24 พฤศจิกายน 2569"""
-    return format_thai_date(value)
+    return thaidates.format_thai_date(value)
 
 
 @register.filter
 def thai_date_short(value):
     """24 พ.ย. 2569"""
-    return format_thai_date(value, short=True)
+    return thaidates.format_thai_date(value, short=True)
 
 
 @register.filter
 def thai_datetime(value):
     """24 พ.ย. 2569 08:33 น."""
-    return format_thai_datetime(value)
+    return thaidates.format_thai_datetime(value)
 
 
 @register.filter
@@ -87,8 +34,28 @@ def buddhist_year(value):
     if value in (None, ""):
         return ""
     if isinstance(value, (datetime.date, datetime.datetime)):
-        return be_year(_local(value).year)
-    return be_year(int(value))
+        return thaidates.be_year(thaidates.local(value).year)
+    return thaidates.be_year(int(value))
+
+
+@register.filter
+def thai_duration(value):
+    """A timedelta → 6 วัน 23 ชั่วโมง"""
+    return thaidates.format_duration(value)
+
+
+@register.filter
+def thai_duration_short(value):
+    """A timedelta → 3 วัน 4 ชม."""
+    return thaidates.format_duration(value, short=True)
+
+
+@register.filter
+def thai_until(value, now=None):
+    """Time left until an aware datetime, in Thai words (the countdown beside a deadline)."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return thaidates.format_duration(value - (now or timezone.now()))
 
 
 @register.filter

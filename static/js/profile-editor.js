@@ -33,11 +33,11 @@
       method: "POST",
       body: data,
       credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf },
+      headers: { "X-CSRFToken": csrf, "X-Requested-With": "XMLHttpRequest" },
     })
       .then(function (response) {
         return response.json().then(function (body) {
-          if (!response.ok || !body.url) throw new Error(body.error || "อัปโหลดรูปภาพไม่สำเร็จ");
+          if (!response.ok || !body.url) throw new Error((body.messages || []).join(" ") || "อัปโหลดรูปภาพไม่สำเร็จ");
           return body.url;
         });
       })

@@ -18,9 +18,9 @@ ADVANCE = {
 }
 
 
-def test_staff_saves_checklist_and_summary(client_for, staff, subitem_111):
+def test_staff_saves_checklist_and_summary(office, client_for, staff, subitem_111):
     client = client_for(staff)
-    url = reverse("subitem", args=["1.1.1"])
+    url = reverse("assessments:subitem", args=[office.code, "1.1.1"])
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -40,12 +40,12 @@ def test_staff_saves_checklist_and_summary(client_for, staff, subitem_111):
     assert AnswerText.objects.get(report=report, field__order=1).text == "โครงการสื่อสารนโยบาย"
 
 
-def test_value_other_than_1_0_or_blank_is_refused_and_changes_nothing(client_for, staff, subitem_111):
+def test_value_other_than_1_0_or_blank_is_refused_and_changes_nothing(office, client_for, staff, subitem_111):
     client = client_for(staff)
     data = form_data(subitem_111, values=ADVANCE)
     item = subitem_111.checklist_items.first()
     data[f"item_{item.id}"] = "2"
-    response = client.post(reverse("subitem", args=["1.1.1"]), data)
+    response = client.post(reverse("assessments:subitem", args=[office.code, "1.1.1"]), data)
     assert response.status_code == 422
     assert "รับได้เฉพาะ 1 (ดำเนินการจริง) 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง" in response.content.decode()
     assert not ChecklistAnswer.objects.exists()
@@ -54,15 +54,19 @@ def test_value_other_than_1_0_or_blank_is_refused_and_changes_nothing(client_for
 def test_stale_form_is_refused_showing_what_changed_and_keeping_typed_text(
     client_for, staff, make_user, office, subitem_111
 ):
-    from orgprofile.roles import Role
+    from pmqa_site.roles import Role
 
     colleague = make_user(Role.ESA_STAFF, office, username="colleague", first_name="สมพร", last_name="ขยัน")
     first = client_for(colleague)
-    first.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, version=0, texts={1: "ข้อความของสมพร"}))
+    first.post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, version=0, texts={1: "ข้อความของสมพร"}),
+    )
     # staff opened the form at version 0 too, and saves after the colleague.
     second = client_for(staff)
     response = second.post(
-        reverse("subitem", args=["1.1.1"]), form_data(subitem_111, version=0, texts={1: "ข้อความของสมศรี"})
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, version=0, texts={1: "ข้อความของสมศรี"}),
     )
     assert response.status_code == 409
     html = response.content.decode()
@@ -76,20 +80,26 @@ def test_stale_form_is_refused_showing_what_changed_and_keeping_typed_text(
 
 
 def test_stale_autosave_answers_409_fragment(client_for, staff, make_user, office, subitem_111):
-    from orgprofile.roles import Role
+    from pmqa_site.roles import Role
 
     colleague = make_user(Role.ESA_STAFF, office, username="colleague2")
-    client_for(colleague).post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={2: "ก"}))
+    client_for(colleague).post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem_111, texts={2: "ก"})
+    )
     response = client_for(staff).post(
-        reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={2: "ข"}), HTTP_HX_REQUEST="true"
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, texts={2: "ข"}),
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 409
     assert 'data-autosave-error="stale"' in response.content.decode()
 
 
-def test_autosave_returns_status_and_new_version(client_for, staff, subitem_111):
+def test_autosave_returns_status_and_new_version(office, client_for, staff, subitem_111):
     response = client_for(staff).post(
-        reverse("subitem", args=["1.1.1"]), form_data(subitem_111, texts={1: "ร่าง"}), HTTP_HX_REQUEST="true"
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, texts={1: "ร่าง"}),
+        HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -99,7 +109,7 @@ def test_autosave_returns_status_and_new_version(client_for, staff, subitem_111)
 
 def test_reviewer_cannot_change_answers(client_for, reviewer, office, subitem_111):
     response = client_for(reviewer).post(
-        reverse("office-subitem", args=[office.code, "1.1.1"]), form_data(subitem_111, texts={1: "แก้โดยผู้ตรวจ"})
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem_111, texts={1: "แก้โดยผู้ตรวจ"})
     )
     assert response.status_code == 403
     assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูล" in response.content.decode()
@@ -107,60 +117,64 @@ def test_reviewer_cannot_change_answers(client_for, reviewer, office, subitem_11
 
 
 def test_reviewer_reads_any_office_read_only(client_for, reviewer, office, subitem_111):
-    response = client_for(reviewer).get(reverse("office-subitem", args=[office.code, "1.1.1"]))
+    response = client_for(reviewer).get(reverse("assessments:subitem", args=[office.code, "1.1.1"]))
     assert response.status_code == 200
     assert "อ่านอย่างเดียว" in response.content.decode()
 
 
 def test_another_office_is_not_reachable(client_for, other_staff, office, subitem_111):
     client = client_for(other_staff)
-    assert client.get(reverse("office-subitem", args=[office.code, "1.1.1"])).status_code == 404
+    assert client.get(reverse("assessments:subitem", args=[office.code, "1.1.1"])).status_code == 403
     assert (
-        client.post(reverse("office-subitem", args=[office.code, "1.1.1"]), form_data(subitem_111)).status_code == 404
+        client.post(reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem_111)).status_code
+        == 403
     )
-    assert client.get(reverse("office-assessment", args=[office.code])).status_code == 404
+    assert client.get(reverse("assessments:home", args=[office.code])).status_code == 403
 
 
-def test_item_of_another_subitem_is_refused(client_for, staff, subitem_111, catalogue):
+def test_item_of_another_subitem_is_refused(office, client_for, staff, subitem_111, catalogue):
     other = SubItem.objects.get(catalogue=catalogue, number="2.1")
     data = form_data(subitem_111)
     data[f"item_{other.checklist_items.first().id}"] = "1"  # an extra field: ignored by the form
-    client_for(staff).post(reverse("subitem", args=["1.1.1"]), data)
+    client_for(staff).post(reverse("assessments:subitem", args=[office.code, "1.1.1"]), data)
     assert not ChecklistAnswer.objects.filter(item__subitem=other).exists()
 
 
-def test_not_reportable_subitem_is_read_only(client_for, staff, catalogue):
-    response = client_for(staff).get(reverse("subitem", args=["1.2"]))
+def test_not_reportable_subitem_is_read_only(office, client_for, staff, catalogue):
+    response = client_for(staff).get(reverse("assessments:subitem", args=[office.code, "1.2"]))
     assert "ประเด็นนี้ สพท. ไม่ต้องรายงานในระบบ" in response.content.decode()
     assert "ITA" in response.content.decode()
     assert 'id="subitem-form"' not in response.content.decode()
 
 
-def test_submitting_an_empty_subitem_is_refused(client_for, staff, subitem_111):
-    response = client_for(staff).post(reverse("subitem-submit", args=["1.1.1"]), follow=True)
+def test_submitting_an_empty_subitem_is_refused(office, client_for, staff, subitem_111):
+    response = client_for(staff).post(reverse("assessments:subitem-submit", args=[office.code, "1.1.1"]), follow=True)
     html = response.content.decode()
     assert "ยังส่งประเด็น 1.1.1 ไม่ได้" in html
     assert "ยังไม่ได้ตอบรายการตรวจสอบ 6 รายการ" in html
     assert not SubItemReport.objects.filter(state=ReviewState.AWAITING).exists()
 
 
-def test_submit_a_complete_subitem(client_for, staff, subitem_111):
+def test_submit_a_complete_subitem(office, client_for, staff, subitem_111):
     client = client_for(staff)
     client.post(
-        reverse("subitem", args=["1.1.1"]),
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
         form_data(subitem_111, values=ADVANCE | {("significance", 2): "0"}, texts=all_texts()),
     )
-    response = client.post(reverse("subitem-submit", args=["1.1.1"]), follow=True)
+    response = client.post(reverse("assessments:subitem-submit", args=[office.code, "1.1.1"]), follow=True)
     assert "ส่งประเด็น 1.1.1 ให้ส่วนกลางตรวจรับรองแล้ว" in response.content.decode()
     report = SubItemReport.objects.get(subitem=subitem_111)
     assert report.state == ReviewState.AWAITING and report.submitted_at is not None
 
 
-def test_category_submit_is_all_or_nothing(client_for, staff, catalogue, subitem_111):
+def test_category_submit_is_all_or_nothing(office, client_for, staff, catalogue, subitem_111):
     client = client_for(staff)
     full = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=full, texts=all_texts()))
-    response = client.post(reverse("category-submit", args=[1]), follow=True)
+    client.post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, values=full, texts=all_texts()),
+    )
+    response = client.post(reverse("assessments:category-submit", args=[office.code, 1]), follow=True)
     html = response.content.decode()
     assert "ยังส่งหมวด 1 ไม่ได้ จึงยังไม่ได้ส่งประเด็นใดเลย" in html
     assert "1.3:" in html and "1.4:" in html
@@ -168,16 +182,18 @@ def test_category_submit_is_all_or_nothing(client_for, staff, catalogue, subitem
     for number in ("1.3", "1.4"):
         sub = SubItem.objects.get(catalogue=catalogue, number=number)
         values = {(i.level, i.order): "1" for i in sub.checklist_items.all()}
-        client.post(reverse("subitem", args=[number]), form_data(sub, values=values, texts=all_texts()))
-    response = client.post(reverse("category-submit", args=[1]), follow=True)
+        client.post(
+            reverse("assessments:subitem", args=[office.code, number]), form_data(sub, values=values, texts=all_texts())
+        )
+    response = client.post(reverse("assessments:category-submit", args=[office.code, 1]), follow=True)
     assert "ส่งหมวด 1 แล้ว 3 ประเด็น" in response.content.decode()
     assert SubItemReport.objects.filter(state=ReviewState.AWAITING).count() == 3
 
 
-def test_office_home_shows_level_fraction_and_percent(client_for, staff, subitem_111):
+def test_office_home_shows_level_fraction_and_percent(office, client_for, staff, subitem_111):
     client = client_for(staff)
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=ADVANCE))
-    html = client.get(reverse("office-home")).content.decode()
+    client.post(reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem_111, values=ADVANCE))
+    html = client.get(reverse("assessments:home", args=[office.code])).content.decode()
     assert "ยังไม่ถึงระดับ Basic" in html  # the office's stage: other sub-items have no level yet
     row = html[html.index('data-subitem="1.1.1"') :]
     row = row[: row.index("</tr>")]
@@ -186,49 +202,58 @@ def test_office_home_shows_level_fraction_and_percent(client_for, staff, subitem
     assert "0.0476" in html and "ร้อยละ 4.76" in html  # 4 of 84 overall
 
 
-def test_readiness_lists_what_is_missing_with_links(client_for, staff, subitem_111):
+def test_readiness_lists_what_is_missing_with_links(office, client_for, staff, subitem_111):
     client = client_for(staff)
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=ADVANCE, texts={1: "ก"}))
-    html = client.get(reverse("readiness")).content.decode()
+    client.post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, values=ADVANCE, texts={1: "ก"}),
+    )
+    html = client.get(reverse("reporting:readiness", args=[office.code])).content.decode()
     block = html[html.index('data-subitem="1.1.1"') :]
     block = block[: block.index('data-subitem="1.3"')]
     assert "ยังไม่ได้ตอบรายการตรวจสอบ 1 รายการ" in block
     assert "ยังไม่ได้กรอกแบบสรุปประเด็นการตอบ 9 หัวข้อ" in block
-    assert reverse("subitem", args=["1.1.1"]) in block
+    assert reverse("assessments:subitem", args=[office.code, "1.1.1"]) in block
 
 
-def test_coordinator_assigns_a_category(client_for, coordinator, staff, catalogue):
+def test_coordinator_assigns_a_category(office, client_for, coordinator, staff, catalogue):
     from assessments.models import Category, CategoryAssignment
 
     category = Category.objects.get(catalogue=catalogue, number=2)
     response = client_for(coordinator).post(
-        reverse("assignments"), {"category": category.pk, "assignee": staff.pk}, follow=True
+        reverse("assessments:assignments", args=[office.code]),
+        {"category": category.pk, "assignee": staff.pk},
+        follow=True,
     )
     assert "บันทึกผู้รับผิดชอบหมวด 2 แล้ว" in response.content.decode()
     assert CategoryAssignment.objects.get(category=category).user == staff
 
 
 def test_staff_cannot_assign_and_coordinator_cannot_assign_outsiders(
-    client_for, staff, coordinator, other_staff, catalogue
+    office, client_for, staff, coordinator, other_staff, catalogue
 ):
     from assessments.models import Category, CategoryAssignment
 
     category = Category.objects.get(catalogue=catalogue, number=2)
     assert (
-        client_for(staff).post(reverse("assignments"), {"category": category.pk, "assignee": staff.pk}).status_code
+        client_for(staff)
+        .post(reverse("assessments:assignments", args=[office.code]), {"category": category.pk, "assignee": staff.pk})
+        .status_code
         == 403
     )
     response = client_for(coordinator).post(
-        reverse("assignments"), {"category": category.pk, "assignee": other_staff.pk}, follow=True
+        reverse("assessments:assignments", args=[office.code]),
+        {"category": category.pk, "assignee": other_staff.pk},
+        follow=True,
     )
     assert "เลือกผู้รับผิดชอบไม่ถูกต้อง" in response.content.decode()
     assert not CategoryAssignment.objects.exists()
 
 
-def test_saves_racing_from_the_same_page_are_not_a_conflict(client_for, staff, subitem_111):
+def test_saves_racing_from_the_same_page_are_not_a_conflict(office, client_for, staff, subitem_111):
     """An autosave still in flight when the user presses save comes from the same page."""
     client = client_for(staff)
-    url = reverse("subitem", args=["1.1.1"])
+    url = reverse("assessments:subitem", args=[office.code, "1.1.1"])
     token = "a" * 32
     first = form_data(subitem_111, version=0, texts={1: "ร่างแรก"}) | {"editor_token": token}
     client.post(url, first, HTTP_HX_REQUEST="true")

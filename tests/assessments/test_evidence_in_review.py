@@ -17,22 +17,22 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def test_subitem_page_has_the_evidence_panel_at_once(client_for, staff, subitem_111):
-    html = client_for(staff).get(reverse("subitem", args=["1.1.1"])).content.decode()
+def test_subitem_page_has_the_evidence_panel_at_once(office, client_for, staff, subitem_111):
+    html = client_for(staff).get(reverse("assessments:subitem", args=[office.code, "1.1.1"])).content.decode()
     assert "evidence-panel" in html
     assert SubItemReport.objects.filter(subitem=subitem_111).exists()
 
 
 def test_file_sent_in_a_message_is_checked_as_evidence(
-    client_for, staff, subitem_111, django_capture_on_commit_callbacks
+    office, client_for, staff, subitem_111, django_capture_on_commit_callbacks
 ):
     client = client_for(staff)
-    client.get(reverse("subitem", args=["1.1.1"]))
+    client.get(reverse("assessments:subitem", args=[office.code, "1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
     kind = EvidenceKind.objects.get(catalogue=subitem_111.catalogue, code="project")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("message-send", args=[report.pk]),
+            reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
             {
                 "body": "แนบโครงการที่อ้างอิง",
                 "kind": kind.pk,
@@ -40,12 +40,12 @@ def test_file_sent_in_a_message_is_checked_as_evidence(
             },
         )
     message = Message.objects.get()
-    assert message.evidence is not None and message.evidence.report == report
-    message.evidence.refresh_from_db()
-    assert message.evidence.state == EvidenceState.VALID
+    attached = message.attachments.get()
+    assert attached.report == report
+    assert attached.state == EvidenceState.VALID
     # A renamed PNG is refused by the same checks, and no message is posted.
     response = client.post(
-        reverse("message-send", args=[report.pk]),
+        reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
         {"body": "ไฟล์ผิด", "kind": kind.pk, "attachment": upload_file("รูป.pdf", corpus.html_before_pdf())},
         follow=True,
     )
@@ -53,12 +53,12 @@ def test_file_sent_in_a_message_is_checked_as_evidence(
     assert "PDF" in response.content.decode()
 
 
-def test_attachment_needs_a_kind(client_for, staff, subitem_111):
+def test_attachment_needs_a_kind(office, client_for, staff, subitem_111):
     client = client_for(staff)
-    client.get(reverse("subitem", args=["1.1.1"]))
+    client.get(reverse("assessments:subitem", args=[office.code, "1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
     response = client.post(
-        reverse("message-send", args=[report.pk]),
+        reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
         {"body": "แนบ", "attachment": upload_file("a.pdf", corpus.valid_pdf(1))},
         follow=True,
     )
@@ -66,33 +66,41 @@ def test_attachment_needs_a_kind(client_for, staff, subitem_111):
     assert not Message.objects.exists() and not Evidence.objects.exists()
 
 
-def test_readiness_names_missing_evidence_kinds(client_for, staff, subitem_111, upload):
+def test_readiness_names_missing_evidence_kinds(office, client_for, staff, subitem_111, upload):
     client = client_for(staff)
-    client.get(reverse("subitem", args=["1.1.1"]))
+    client.get(reverse("assessments:subitem", args=[office.code, "1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
     kinds = {k.code: k for k in EvidenceKind.objects.filter(catalogue=subitem_111.catalogue)}
     upload(client, report, kinds["project"], "โครงการ.pdf", corpus.valid_pdf(1))
-    html = client.get(reverse("readiness")).content.decode()
+    html = client.get(reverse("reporting:readiness", args=[office.code])).content.decode()
     block = html[html.index('data-subitem="1.1.1"') : html.index('data-subitem="1.3"')]
     assert "ยังไม่มีเอกสารหลักฐานประเภท" in block
     assert kinds["answer_form"].title in block
     assert kinds["project"].title not in block
 
 
-def test_new_data_shows_evidence_added_since_the_decision(client_for, staff, reviewer, subitem_111, upload):
+def test_new_data_shows_evidence_added_since_the_decision(office, client_for, staff, reviewer, subitem_111, upload):
     client = client_for(staff)
     full = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem_111, values=full, texts=all_texts()))
-    client.post(reverse("subitem-submit", args=["1.1.1"]))
+    client.post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
+        form_data(subitem_111, values=full, texts=all_texts()),
+    )
+    client.post(reverse("assessments:subitem-submit", args=[office.code, "1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
     client_for(reviewer).post(
-        reverse("review-report", args=[report.pk]), {"decision": "reject", "reason": "ขาดหนังสืออนุมัติ"}
+        reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]),
+        {"decision": "reject", "reason": "ขาดหนังสืออนุมัติ"},
     )
     kind = EvidenceKind.objects.get(catalogue=subitem_111.catalogue, code="approval_letter")
     upload(client_for(staff), report, kind, "หนังสืออนุมัติ.pdf", corpus.valid_pdf(1))
     report.refresh_from_db()
     assert report.state == ReviewState.NEW_DATA
-    html = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
+    html = (
+        client_for(reviewer)
+        .get(reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]))
+        .content.decode()
+    )
     changes = html[html.index('id="changes"') :]
     assert 'data-change="evidence"' in changes and "หนังสืออนุมัติ.pdf" in changes
     assert 'class="pdf-frame"' in html  # the checked PDF is readable in the page

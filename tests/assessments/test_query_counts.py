@@ -11,10 +11,10 @@ from tests.assessments.conftest import all_texts, form_data
 pytestmark = pytest.mark.django_db
 
 PAGES = [
-    ("office-home", []),
-    ("category", [1]),
-    ("subitem", ["1.1.1"]),
-    ("readiness", []),
+    ("assessments:home", []),
+    ("assessments:category", [1]),
+    ("assessments:subitem", ["1.1.1"]),
+    ("reporting:readiness", []),
 ]
 
 
@@ -25,20 +25,25 @@ def count(client, url):
     return len(ctx.captured_queries)
 
 
-def answer_everything(client, catalogue):
+def answer_everything(office, client, catalogue):
     for sub in SubItem.objects.filter(catalogue=catalogue, reportable=True):
         values = {(i.level, i.order): "1" for i in sub.checklist_items.all()}
-        client.post(reverse("subitem", args=[sub.number]), form_data(sub, values=values, texts=all_texts()))
+        client.post(
+            reverse("assessments:subitem", args=[office.code, sub.number]),
+            form_data(sub, values=values, texts=all_texts()),
+        )
 
 
 @pytest.mark.parametrize("name,args", PAGES)
-def test_page_query_count_is_fixed(client_for, staff, catalogue, name, args):
+def test_page_query_count_is_fixed(office, client_for, staff, catalogue, name, args):
     client = client_for(staff)
-    url = reverse(name, args=args)
+    url = reverse(name, args=[office.code, *args])
     first = SubItem.objects.get(catalogue=catalogue, number="1.1.1")
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(first, values={("basic", 1): "1"}))
+    client.post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(first, values={("basic", 1): "1"})
+    )
     one = count(client, url)
-    answer_everything(client, catalogue)
+    answer_everything(office, client, catalogue)
     full = count(client, url)
     assert full == one, f"{name}: {one} queries with one answer, {full} with every item answered"
     assert full <= 20, f"{name}: {full} queries"
@@ -46,16 +51,16 @@ def test_page_query_count_is_fixed(client_for, staff, catalogue, name, args):
 
 
 def test_reviewer_view_of_an_office_is_fixed(client_for, staff, reviewer, office, catalogue):
-    answer_everything(client_for(staff), catalogue)
+    answer_everything(office, client_for(staff), catalogue)
     client = client_for(reviewer)
-    n = count(client, reverse("office-assessment", args=[office.code]))
+    n = count(client, reverse("assessments:home", args=[office.code]))
     assert n <= 20
 
 
-def test_saving_a_subitem_costs_the_same_whatever_changed(client_for, staff, subitem_111):
+def test_saving_a_subitem_costs_the_same_whatever_changed(office, client_for, staff, subitem_111):
     """Answers are written in bulk with their history rows: not three queries per field."""
     client = client_for(staff)
-    url = reverse("subitem", args=["1.1.1"])
+    url = reverse("assessments:subitem", args=[office.code, "1.1.1"])
     client.get(url)
     full = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
     client.post(url, form_data(subitem_111, version=0, values=full, texts=all_texts("ก")), HTTP_HX_REQUEST="true")

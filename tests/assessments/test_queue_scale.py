@@ -46,23 +46,23 @@ def count(client, url):
 def test_queue_queries_do_not_grow_with_offices(client_for, reviewer, catalogue):
     client = client_for(reviewer)
     build(catalogue, 5)
-    small, _ = count(client, reverse("review-home"))
+    small, _ = count(client, reverse("assessments:queue"))
     build(catalogue, 240)
     assert SubItemReport.objects.count() == 245 * 23
-    large, response = count(client, reverse("review-home"))
+    large, response = count(client, reverse("assessments:queue"))
     assert large == small, f"{small} queries with 5 offices, {large} with 245"
     assert large <= 20
     html = response.content.decode()
     assert html.count("data-report=") == 50  # one page
     awaiting = SubItemReport.objects.filter(state=ReviewState.AWAITING).count()
     assert f'data-count="awaiting">{awaiting}<' in html
-    filtered, _ = count(client, reverse("review-home") + "?state=certified&kind=spm&category=3")
+    filtered, _ = count(client, reverse("assessments:queue") + "?state=certified&kind=spm&category=3")
     assert filtered == large
     print(f"review queue: {large} queries for 245 offices x 23 sub-items")
 
 
 def test_not_reported_counts_unopened_subitems(client_for, reviewer, catalogue, office, other_office):
-    html = client_for(reviewer).get(reverse("review-home")).content.decode()
+    html = client_for(reviewer).get(reverse("assessments:queue")).content.decode()
     assert 'data-count="not_reported">46<' in html  # 2 offices × 23 sub-items, none opened
-    html = client_for(reviewer).get(reverse("review-home"), {"category": "1"}).content.decode()
+    html = client_for(reviewer).get(reverse("assessments:queue"), {"category": "1"}).content.decode()
     assert 'data-count="not_reported">6<' in html  # 2 offices × 3 reportable sub-items of หมวด 1

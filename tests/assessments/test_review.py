@@ -70,30 +70,35 @@ def test_not_certifying_needs_a_reason(reviewer, office, subitem_111):
     assert report.state == ReviewState.AWAITING
 
 
-def submit_111(client, subitem):
+def submit_111(office, client, subitem):
     full = {(i.level, i.order): "1" for i in subitem.checklist_items.all()}
-    client.post(reverse("subitem", args=["1.1.1"]), form_data(subitem, values=full, texts=all_texts()))
-    client.post(reverse("subitem-submit", args=["1.1.1"]))
+    client.post(
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem, values=full, texts=all_texts())
+    )
+    client.post(reverse("assessments:subitem-submit", args=[office.code, "1.1.1"]))
     return SubItemReport.objects.get(subitem=subitem)
 
 
 def test_reject_with_reason_notifies_office_and_change_becomes_new_data(
-    client_for, staff, reviewer, subitem_111, django_capture_on_commit_callbacks
+    office, client_for, staff, reviewer, subitem_111, django_capture_on_commit_callbacks
 ):
     staff.email = "staff@example.go.th"
     staff.save()
-    report = submit_111(client_for(staff), subitem_111)
+    report = submit_111(office, client_for(staff), subitem_111)
     assert report.state == ReviewState.AWAITING
 
     reviewer_client = client_for(reviewer)
-    empty = reviewer_client.post(reverse("review-report", args=[report.pk]), {"decision": "reject", "reason": ""})
+    empty = reviewer_client.post(
+        reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]),
+        {"decision": "reject", "reason": ""},
+    )
     assert "กรุณาระบุเหตุผลที่ไม่รับรอง" in empty.content.decode()
     report.refresh_from_db()
     assert report.state == ReviewState.AWAITING
 
     with django_capture_on_commit_callbacks(execute=True):
         response = reviewer_client.post(
-            reverse("review-report", args=[report.pk]),
+            reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]),
             {"decision": "reject", "reason": "ยังไม่แนบโครงการที่อ้างอิง"},
             follow=True,
         )
@@ -104,19 +109,23 @@ def test_reject_with_reason_notifies_office_and_change_becomes_new_data(
     assert len(mail.outbox) == 1 and "ยังไม่แนบโครงการที่อ้างอิง" in mail.outbox[0].body
 
     office_client = client_for(staff)
-    page = office_client.get(reverse("subitem", args=["1.1.1"])).content.decode()
+    page = office_client.get(reverse("assessments:subitem", args=[office.code, "1.1.1"])).content.decode()
     assert "ส่วนกลางไม่รับรอง" in page and "ยังไม่แนบโครงการที่อ้างอิง" in page
 
     # The office changes one tick: "new data", back in the queue, and the reviewer sees exactly that.
     detail_values = {(i.level, i.order): "1" for i in subitem_111.checklist_items.all()}
     detail_values[("significance", 2)] = "0"
     office_client.post(
-        reverse("subitem", args=["1.1.1"]),
+        reverse("assessments:subitem", args=[office.code, "1.1.1"]),
         form_data(subitem_111, version=report.version, values=detail_values, texts=all_texts()),
     )
     report.refresh_from_db()
     assert report.state == ReviewState.NEW_DATA
-    review_page = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
+    review_page = (
+        client_for(reviewer)
+        .get(reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]))
+        .content.decode()
+    )
     assert 'id="changes"' in review_page
     changes = review_page[
         review_page.index('id="changes"') : review_page.index("</table>", review_page.index('id="changes"'))
@@ -125,19 +134,33 @@ def test_reject_with_reason_notifies_office_and_change_becomes_new_data(
     assert "Significance ข้อ 2" in changes
 
 
-def test_certify_and_history(client_for, staff, reviewer, subitem_111):
-    report = submit_111(client_for(staff), subitem_111)
-    client_for(reviewer).post(reverse("review-report", args=[report.pk]), {"decision": "certify", "reason": ""})
+def test_certify_and_history(office, client_for, staff, reviewer, subitem_111):
+    report = submit_111(office, client_for(staff), subitem_111)
+    client_for(reviewer).post(
+        reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]),
+        {"decision": "certify", "reason": ""},
+    )
     report.refresh_from_db()
     assert report.state == ReviewState.CERTIFIED
-    page = client_for(reviewer).get(reverse("review-report", args=[report.pk])).content.decode()
+    page = (
+        client_for(reviewer)
+        .get(reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]))
+        .content.decode()
+    )
     assert "ประเด็นนี้ไม่ได้อยู่ระหว่างรอการรับรองผล" in page
-    assert page.count('class="list-group-item small"') == 2  # submit, certify
+    history_url = reverse("reporting:subitem-history", args=[office.code, "1.1.1"])
+    assert history_url in page  # the history box loads it when opened
+    history = client_for(reviewer).get(history_url, HTTP_HX_REQUEST="true").content.decode()
+    assert history.count('data-kind="review"') == 2  # submit, certify
+    assert "ส่งให้ส่วนกลางตรวจรับรอง" in history and "ผลการพิจารณา: รับรอง" in history
 
 
 def test_decision_on_a_subitem_not_awaiting_is_refused(client_for, reviewer, office, subitem_111):
     report = make_report(office, subitem_111, ReviewState.NOT_REPORTED)
-    response = client_for(reviewer).post(reverse("review-report", args=[report.pk]), {"decision": "certify"})
+    response = client_for(reviewer).post(
+        reverse("assessments:review", args=[report.assessment.office.code, report.subitem.number]),
+        {"decision": "certify"},
+    )
     assert "เปลี่ยนสถานะจาก" in response.content.decode()
     report.refresh_from_db()
     assert report.state == ReviewState.NOT_REPORTED
@@ -153,11 +176,11 @@ def test_certify_many_after_confirmation_is_all_or_nothing(client_for, reviewer,
     not_waiting = make_report(office, SubItem.objects.get(catalogue=catalogue, number="2.1"), ReviewState.NOT_REPORTED)
     client = client_for(reviewer)
     response = client.post(
-        reverse("review-certify-many"), {"report": [r.pk for r in waiting] + [not_waiting.pk]}, follow=True
+        reverse("assessments:certify-many"), {"report": [r.pk for r in waiting] + [not_waiting.pk]}, follow=True
     )
     assert "รับรองพร้อมกันไม่ได้" in response.content.decode()
     assert SubItemReport.objects.filter(state=ReviewState.CERTIFIED).count() == 0
-    response = client.post(reverse("review-certify-many"), {"report": [r.pk for r in waiting]}, follow=True)
+    response = client.post(reverse("assessments:certify-many"), {"report": [r.pk for r in waiting]}, follow=True)
     assert "รับรองแล้ว 2 ประเด็น" in response.content.decode()
     assert SubItemReport.objects.filter(state=ReviewState.CERTIFIED).count() == 2
 
@@ -170,12 +193,12 @@ def test_queue_filters_counts_and_order(client_for, reviewer, office, other_offi
     SubItemReport.objects.filter(pk=old.pk).update(state_changed_at=timezone.now() - timedelta(days=2))
     SubItemReport.objects.filter(pk=new.pk).update(state_changed_at=timezone.now())
     client = client_for(reviewer)
-    html = client.get(reverse("review-home")).content.decode()
+    html = client.get(reverse("assessments:queue")).content.decode()
     assert html.index(f'data-report="{old.pk}"') < html.index(f'data-report="{new.pk}"')  # longest wait first
     assert 'data-count="awaiting">1<' in html and 'data-count="new_data">1<' in html
-    only_spm = client.get(reverse("review-home"), {"kind": "spm"}).content.decode()
+    only_spm = client.get(reverse("assessments:queue"), {"kind": "spm"}).content.decode()
     assert f'data-report="{new.pk}"' in only_spm and f'data-report="{old.pk}"' not in only_spm
-    cat2 = client.get(reverse("review-home"), {"category": "2"}).content.decode()
+    cat2 = client.get(reverse("assessments:queue"), {"category": "2"}).content.decode()
     assert f'data-report="{old.pk}"' not in cat2
 
 
@@ -184,13 +207,19 @@ def test_conversation_with_unread_marks_on_both_sides(
 ):
     report = make_report(office, subitem_111, ReviewState.AWAITING)
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(reviewer).post(reverse("message-send", args=[report.pk]), {"body": "ขอเอกสารเพิ่ม", "next": "review"})
-    home = client_for(staff).get(reverse("office-home")).content.decode()
+        client_for(reviewer).post(
+            reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
+            {"body": "ขอเอกสารเพิ่ม", "next": "review"},
+        )
+    home = client_for(staff).get(reverse("assessments:home", args=[office.code])).content.decode()
     assert 'id="unread"' in home and "1.1.1" in home[home.index('id="unread"') :]
-    client_for(staff).get(reverse("subitem", args=["1.1.1"]))  # reading clears the mark
-    assert 'id="unread"' not in client_for(staff).get(reverse("office-home")).content.decode()
-    client_for(staff).post(reverse("message-send", args=[report.pk]), {"body": "แนบแล้วครับ"})
-    queue = client_for(reviewer).get(reverse("review-home")).content.decode()
+    client_for(staff).get(reverse("assessments:subitem", args=[office.code, "1.1.1"]))  # reading clears the mark
+    assert 'id="unread"' not in client_for(staff).get(reverse("assessments:home", args=[office.code])).content.decode()
+    client_for(staff).post(
+        reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
+        {"body": "แนบแล้วครับ"},
+    )
+    queue = client_for(reviewer).get(reverse("assessments:queue")).content.decode()
     assert "ข้อความจากสำนักงานที่ยังไม่ได้อ่าน" in queue
     assert Message.objects.count() == 2
     assert Notification.objects.filter(user=staff, subject__contains="ข้อความใหม่").count() == 1
@@ -198,13 +227,19 @@ def test_conversation_with_unread_marks_on_both_sides(
 
 def test_message_on_another_offices_subitem_is_refused(client_for, other_staff, office, subitem_111):
     report = make_report(office, subitem_111, ReviewState.AWAITING)
-    response = client_for(other_staff).post(reverse("message-send", args=[report.pk]), {"body": "แทรก"})
-    assert response.status_code == 404
+    response = client_for(other_staff).post(
+        reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]), {"body": "แทรก"}
+    )
+    assert response.status_code == 403
     assert not Message.objects.exists()
 
 
 def test_empty_message_is_refused(client_for, staff, office, subitem_111):
     report = make_report(office, subitem_111, ReviewState.AWAITING)
-    response = client_for(staff).post(reverse("message-send", args=[report.pk]), {"body": "  "}, follow=True)
+    response = client_for(staff).post(
+        reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
+        {"body": "  "},
+        follow=True,
+    )
     assert "กรุณาพิมพ์ข้อความก่อนส่ง" in response.content.decode()
     assert not Message.objects.exists()

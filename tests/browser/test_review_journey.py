@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments.models import ReportingWindow, ReviewState, SubItemReport
+from assessments.models import ReviewState, SubItemReport
+from orgprofile.models import FiscalYear, ReportingWindow
 from tests.conftest import browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,11 +24,10 @@ def accept_next_dialog(page):
 
 def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_path):
     call_command("load_catalogue", verbosity=0)
-    from assessments.models import Catalogue
 
     now = timezone.now()
     ReportingWindow.objects.create(
-        catalogue=Catalogue.objects.get(fiscal_year=2566),
+        fiscal_year=FiscalYear.objects.get(year=2566),
         office_opens_at=now - timedelta(days=1),
         office_closes_at=now + timedelta(days=7),
         review_opens_at=now - timedelta(days=1),
@@ -110,11 +110,10 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
 
 def test_form_open_across_the_close_is_refused_and_keeps_text(new_page, staff, tmp_path):
     call_command("load_catalogue", verbosity=0)
-    from assessments.models import Catalogue
 
     now = timezone.now()
     window = ReportingWindow.objects.create(
-        catalogue=Catalogue.objects.get(fiscal_year=2566),
+        fiscal_year=FiscalYear.objects.get(year=2566),
         office_opens_at=now - timedelta(days=1),
         office_closes_at=now + timedelta(days=7),
         review_opens_at=now - timedelta(days=1),

@@ -50,7 +50,7 @@ def upload(django_capture_on_commit_callbacks):
     def post(client, report, kind, name, data, content_type="application/pdf"):
         with django_capture_on_commit_callbacks(execute=True):
             return client.post(
-                reverse("evidence-upload", args=[report.pk]),
+                reverse("evidence:upload", args=[report.assessment.office.code, report.subitem.number]),
                 {"kind": kind.pk, "files": upload_file(name, data, content_type)},
                 HTTP_X_REQUESTED_WITH="XMLHttpRequest",
             )

@@ -60,10 +60,13 @@ def test_upload_of_each_case(name, built, client_for, staff, report, kinds, uplo
             assert evidence.state == EvidenceState.REFUSED
             assert evidence.reason in {reason_for(code) for code in expected}
             # The office sees the reason in Thai on the page.
-            page = client.get(reverse("evidence-report", args=[report.pk]))
+            page = client.get(reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number]))
             assert evidence.reason in page.content.decode()
     # The server keeps answering.
-    assert client.get(reverse("evidence-report", args=[report.pk])).status_code == 200
+    assert (
+        client.get(reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number])).status_code
+        == 200
+    )
 
 
 def test_thai_reasons_name_the_rule():
@@ -121,7 +124,7 @@ def test_uploaded_names_are_kept_as_data_only(sent, shown, client_for, staff, re
     assert shown.rsplit(".", 1)[0] not in evidence.file.name
     stored = (media_root / evidence.file.name).resolve()
     assert stored.is_relative_to(media_root.resolve())
-    response = client.get(reverse("evidence-download", args=[evidence.pk]) + "?download=1")
+    response = client.get(reverse("evidence:download", args=[evidence.pk]) + "?download=1")
     from urllib.parse import quote
 
     assert quote(shown) in response["Content-Disposition"]
@@ -133,5 +136,7 @@ def test_thai_name_through_the_upload_form(client_for, staff, report, kinds, upl
     evidence = Evidence.objects.get()
     assert evidence.original_name == "หนังสือขออนุมัติ.pdf"
     assert evidence.state == EvidenceState.VALID
-    page = client.get(reverse("evidence-report", args=[report.pk])).content.decode()
+    page = client.get(
+        reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number])
+    ).content.decode()
     assert "หนังสือขออนุมัติ.pdf" in page

@@ -16,7 +16,7 @@ def evidence(client_for, staff, report, kinds, upload):
 @pytest.mark.parametrize("who", ["staff", "coordinator", "reviewer", "admin_user"])
 def test_office_users_reviewers_and_admins_may_read(who, request, client, evidence):
     client.force_login(request.getfixturevalue(who), backend="django.contrib.auth.backends.ModelBackend")
-    response = client.get(reverse("evidence-download", args=[evidence.pk]))
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
     assert response["Content-Type"] == "application/pdf"
@@ -29,38 +29,45 @@ def test_office_users_reviewers_and_admins_may_read(who, request, client, eviden
 
 
 def test_another_offices_user_cannot_download(client_for, other_staff, evidence):
-    response = client_for(other_staff).get(reverse("evidence-download", args=[evidence.pk]))
+    response = client_for(other_staff).get(reverse("evidence:download", args=[evidence.pk]))
     assert response.status_code == 404
     assert b"%PDF" not in response.content
 
 
 def test_anonymous_is_sent_to_login(client, evidence):
     client.logout()
-    response = client.get(reverse("evidence-download", args=[evidence.pk]))
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 def test_another_offices_user_cannot_see_the_page(client_for, other_staff, report):
-    assert client_for(other_staff).get(reverse("evidence-report", args=[report.pk])).status_code == 404
+    assert (
+        client_for(other_staff)
+        .get(reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number]))
+        .status_code
+        == 403
+    )
 
 
 def test_refused_files_are_only_attachments(client_for, staff, report, kinds, upload):
     client = client_for(staff)
     upload(client, report, kinds["project"], "มีสคริปต์.pdf", corpus.javascript_name_tree())
     evidence = Evidence.objects.get()
-    response = client.get(reverse("evidence-download", args=[evidence.pk]))
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
 
 
 def test_other_pages_keep_the_site_policy(client_for, staff, report):
-    response = client_for(staff).get(reverse("evidence-report", args=[report.pk]))
+    response = client_for(staff).get(
+        reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number])
+    )
     assert response["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
 def test_x_accel_redirect_when_configured(client_for, staff, evidence, settings):
     settings.PMQA_EVIDENCE_X_ACCEL_PREFIX = "/protected-media/"
-    response = client_for(staff).get(reverse("evidence-download", args=[evidence.pk]))
+    response = client_for(staff).get(reverse("evidence:download", args=[evidence.pk]))
     assert response["X-Accel-Redirect"] == "/protected-media/" + evidence.file.name
     assert response.content == b""
     assert response["Content-Security-Policy"].startswith("sandbox;")

@@ -8,12 +8,14 @@ from pypdf import PdfReader
 
 from assessments.models import ReviewState, SubItemReport
 from evidence.models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
-from evidence.selectors import evidence_context, evidence_kinds_covered
+from evidence.selectors import evidence_kinds_covered, evidence_panel
 from tests.evidence import corpus
 
 
 def panel_html(client, report) -> str:
-    return client.get(reverse("evidence-report", args=[report.pk])).content.decode()
+    return client.get(
+        reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number])
+    ).content.decode()
 
 
 def test_page_heading_names_office_and_subitem(client_for, staff, report):
@@ -29,8 +31,11 @@ def test_meter_counts_pending_and_valid_but_not_refused_or_links(client_for, sta
     good = corpus.valid_pdf_sized(pages=2, size=300_000)
     upload(client, report, kinds["project"], "โครงการ.pdf", good)
     upload(client, report, kinds["project"], "สคริปต์.pdf", corpus.javascript_name_tree())
-    client.post(reverse("evidence-link", args=[report.pk]), {"url": "https://example.go.th/x", "title": "เว็บไซต์ สพท."})
-    context = evidence_context(report=report, user=staff)["evidence"]
+    client.post(
+        reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
+        {"url": "https://example.go.th/x", "title": "เว็บไซต์ สพท."},
+    )
+    context = evidence_panel(report=report)
     assert context.used == len(good)
     assert context.remaining == 2_097_152 - len(good)
     assert f'value="{len(good)}"' in panel_html(client, report)
@@ -55,7 +60,7 @@ def test_photo_becomes_a_pdf_that_fits(client_for, staff, report, kinds, upload)
     assert evidence.page_count == 1
     with evidence.file.open("rb") as handle:
         assert PdfReader(io.BytesIO(handle.read())).pages[0] is not None
-    response = client.get(reverse("evidence-download", args=[evidence.pk]))
+    response = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "filename*=utf-8''" in response["Content-Disposition"]
     assert ".pdf" in response["Content-Disposition"]
@@ -110,7 +115,7 @@ def test_duplicate_of_an_active_file_is_refused_but_allowed_after_supersede(clie
     assert first.state == EvidenceState.VALID
     assert second.state == EvidenceState.REFUSED
     assert second.reason == "ไฟล์นี้ซ้ำกับไฟล์ “ก.pdf” ที่แนบไว้แล้วในประเด็นนี้"
-    client.post(reverse("evidence-supersede", args=[first.pk]), {"reason": "แนบผิดประเภท"})
+    client.post(reverse("evidence:supersede", args=[first.pk]), {"reason": "แนบผิดประเภท"})
     upload(client, report, kinds["approval_letter"], "ค.pdf", data)
     assert Evidence.objects.order_by("pk").last().state == EvidenceState.VALID
 
@@ -120,16 +125,16 @@ def test_supersede_keeps_the_file_listed_struck_through_and_frees_the_budget(cli
     data = corpus.valid_pdf_sized(pages=2, size=500_000)
     upload(client, report, kinds["project"], "ผิดไฟล์.pdf", data)
     evidence = Evidence.objects.get()
-    assert evidence_context(report=report, user=staff)["evidence"].used == len(data)
+    assert evidence_panel(report=report).used == len(data)
 
     # A reason is required.
-    response = client.post(reverse("evidence-supersede", args=[evidence.pk]), {"reason": ""}, follow=True)
+    response = client.post(reverse("evidence:supersede", args=[evidence.pk]), {"reason": ""}, follow=True)
     assert "เหตุผลที่ยกเลิก" in response.content.decode()
     evidence.refresh_from_db()
     assert evidence.superseded_at is None
 
     response = client.post(
-        reverse("evidence-supersede", args=[evidence.pk]), {"reason": "แนบไฟล์ผิด ใช้ฉบับใหม่แทน"}, HTTP_HX_REQUEST="true"
+        reverse("evidence:supersede", args=[evidence.pk]), {"reason": "แนบไฟล์ผิด ใช้ฉบับใหม่แทน"}, HTTP_HX_REQUEST="true"
     )
     html = response.content.decode()
     evidence.refresh_from_db()
@@ -137,7 +142,7 @@ def test_supersede_keeps_the_file_listed_struck_through_and_frees_the_budget(cli
     assert "<del>" in html and "ผิดไฟล์.pdf" in html
     assert "ยกเลิกโดย สมศรี ใจดี เมื่อ" in html and "เหตุผล: แนบไฟล์ผิด ใช้ฉบับใหม่แทน" in html
     assert "2569" in html  # the date in the Buddhist Era
-    assert evidence_context(report=report, user=staff)["evidence"].used == 0
+    assert evidence_panel(report=report).used == 0
     assert evidence.file.storage.exists(evidence.file.name)
     assert list(EvidenceEvent.objects.filter(evidence=evidence).values_list("action", flat=True)) == [
         "uploaded",
@@ -145,19 +150,21 @@ def test_supersede_keeps_the_file_listed_struck_through_and_frees_the_budget(cli
         "superseded",
     ]
     # Still downloadable by a reviewer.
-    again = client.post(reverse("evidence-supersede", args=[evidence.pk]), {"reason": "อีกครั้ง"}, HTTP_HX_REQUEST="true")
+    again = client.post(reverse("evidence:supersede", args=[evidence.pk]), {"reason": "อีกครั้ง"}, HTTP_HX_REQUEST="true")
     assert "รายการนี้ถูกยกเลิกไปแล้ว" in again.content.decode()
 
 
 def test_link_form_validates_and_adds(client_for, staff, report):
     client = client_for(staff)
     bad = client.post(
-        reverse("evidence-link", args=[report.pk]), {"url": "javascript:alert(1)", "title": "x"}, HTTP_HX_REQUEST="true"
+        reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
+        {"url": "javascript:alert(1)", "title": "x"},
+        HTTP_HX_REQUEST="true",
     )
     assert "ลิงก์ (URL)" in bad.content.decode()
     assert not Evidence.objects.exists()
     ok = client.post(
-        reverse("evidence-link", args=[report.pk]),
+        reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
         {"url": "https://www.obec.go.th/", "title": "ภาพกิจกรรมบนเว็บไซต์"},
         HTTP_HX_REQUEST="true",
     )
@@ -175,11 +182,11 @@ def test_non_script_upload_form_posts_and_comes_back_with_messages(
     client = client_for(staff)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("evidence-upload", args=[report.pk]),
+            reverse("evidence:upload", args=[report.assessment.office.code, report.subitem.number]),
             {
                 "kind": kinds["project"].pk,
                 "files": [upload_file("หนึ่ง.pdf", corpus.valid_pdf(1)), upload_file("สอง.pdf", corpus.valid_pdf(2))],
-                "next": reverse("evidence-report", args=[report.pk]),
+                "next": reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number]),
             },
             follow=True,
         )
@@ -192,7 +199,7 @@ def test_upload_without_a_kind_is_refused(client_for, staff, report):
     from tests.evidence.conftest import upload_file
 
     response = client_for(staff).post(
-        reverse("evidence-upload", args=[report.pk]),
+        reverse("evidence:upload", args=[report.assessment.office.code, report.subitem.number]),
         {"files": upload_file("a.pdf", corpus.valid_pdf())},
         HTTP_X_REQUESTED_WITH="XMLHttpRequest",
     )
@@ -205,7 +212,7 @@ def test_oversized_body_is_not_read_past_the_limit(client_for, staff, report, ki
 
     settings.PMQA_EVIDENCE_PHOTO_MAX_BYTES = 100_000
     response = client_for(staff).post(
-        reverse("evidence-upload", args=[report.pk]),
+        reverse("evidence:upload", args=[report.assessment.office.code, report.subitem.number]),
         {"kind": kinds["project"].pk, "files": upload_file("ยักษ์.pdf", b"%PDF-1.7\n" + b"0" * 300_000)},
         HTTP_X_REQUESTED_WITH="XMLHttpRequest",
     )
@@ -222,13 +229,17 @@ def test_only_the_office_itself_may_write(who, request, client_for, staff, repor
     client = client_for(user)
     response = upload(client, report, kinds["project"], "แทรก.pdf", corpus.valid_pdf(2))
     link = client.post(
-        reverse("evidence-link", args=[report.pk]), {"url": "https://a.example/", "title": "x"}, HTTP_HX_REQUEST="true"
+        reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
+        {"url": "https://a.example/", "title": "x"},
+        HTTP_HX_REQUEST="true",
     )
     supersede = client.post(
-        reverse("evidence-supersede", args=[evidence.pk]), {"reason": "ลองยกเลิก"}, HTTP_HX_REQUEST="true"
+        reverse("evidence:supersede", args=[evidence.pk]), {"reason": "ลองยกเลิก"}, HTTP_HX_REQUEST="true"
     )
     if who == "other_staff":
-        assert response.status_code == link.status_code == supersede.status_code == 404
+        # Another office's pages are refused by its code (403); its files do not exist (404).
+        assert response.status_code == link.status_code == 403
+        assert supersede.status_code == 404
     else:
         assert response.status_code == link.status_code == supersede.status_code == 403
         assert "ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้" in response.json()["messages"]
@@ -253,7 +264,7 @@ def test_huge_png_is_refused_before_decoding(client_for, staff, report, kinds, u
 
 def test_panel_swapped_by_htmx_keeps_the_users_page_as_return_address(client_for, staff, report):
     response = client_for(staff).post(
-        reverse("evidence-link", args=[report.pk]),
+        reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
         {"url": "https://www.obec.go.th/", "title": "ลิงก์"},
         HTTP_HX_REQUEST="true",
         HTTP_HX_CURRENT_URL="http://testserver/assessments/report/7/?tab=evidence",

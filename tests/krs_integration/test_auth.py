@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from orgprofile.roles import Role, role_of
-from orgprofile.selectors import office_of
+from orgprofile.access import office_of
+from pmqa_site.roles import Role, role_of
 from tests.conftest import PASSWORD
 
 BACKEND = "krs_integration.auth.KRSBackend"

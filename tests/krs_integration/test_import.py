@@ -60,7 +60,7 @@ def upload(client_for, admin_user):
     client = client_for(admin_user)
 
     def send(file):
-        return client.post(reverse("krs-import"), {"file": file}, follow=True)
+        return client.post(reverse("krs:import"), {"file": file}, follow=True)
 
     return send
 
@@ -127,7 +127,7 @@ def test_not_a_spreadsheet(upload, office, catalogue):
 
 
 def test_import_is_for_admins_only(client_for, staff, catalogue):
-    response = client_for(staff).post(reverse("krs-import"), {"file": csv_file(export_rows())})
+    response = client_for(staff).post(reverse("krs:import"), {"file": csv_file(export_rows())})
     assert response.status_code == 403
     assert not Indicator.objects.exists()
 

@@ -47,7 +47,7 @@ def test_wrong_header_is_refused():
 def test_admin_imports_through_the_form(client_for, admin_user):
     client = client_for(admin_user)
     upload = SimpleUploadedFile("offices.csv", GOOD.encode("utf-8"), content_type="text/csv")
-    response = client.post(reverse("office-import"), {"file": upload}, follow=True)
+    response = client.post(reverse("orgprofile:office-import"), {"file": upload}, follow=True)
     assert "นำเข้าสำเร็จ: เพิ่ม 2 แห่ง" in response.content.decode()
     assert Office.objects.filter(code__in=["X-1", "X-2"]).count() == 2
 
@@ -55,7 +55,7 @@ def test_admin_imports_through_the_form(client_for, admin_user):
 def test_import_form_shows_row_errors_and_imports_nothing(client_for, admin_user):
     client = client_for(admin_user)
     upload = SimpleUploadedFile("offices.csv", (GOOD + "X-9,,สพป.,\n").encode(), content_type="text/csv")
-    response = client.post(reverse("office-import"), {"file": upload})
+    response = client.post(reverse("orgprofile:office-import"), {"file": upload})
     html = response.content.decode()
     assert "ไม่ได้นำเข้าข้อมูลใด ๆ" in html and "บรรทัด 4" in html
     assert Office.objects.count() == 0
@@ -63,14 +63,14 @@ def test_import_form_shows_row_errors_and_imports_nothing(client_for, admin_user
 
 def test_non_utf8_file_gets_a_thai_message(client_for, admin_user):
     upload = SimpleUploadedFile("offices.csv", GOOD.encode("cp874"), content_type="text/csv")
-    response = client_for(admin_user).post(reverse("office-import"), {"file": upload})
+    response = client_for(admin_user).post(reverse("orgprofile:office-import"), {"file": upload})
     assert "UTF-8" in response.content.decode()
     assert Office.objects.count() == 0
 
 
 def test_office_staff_cannot_import(client_for, staff):
     upload = SimpleUploadedFile("offices.csv", GOOD.encode(), content_type="text/csv")
-    assert client_for(staff).post(reverse("office-import"), {"file": upload}).status_code == 403
+    assert client_for(staff).post(reverse("orgprofile:office-import"), {"file": upload}).status_code == 403
 
 
 def test_demo_setup_creates_one_account_per_role_and_keeps_data(settings, tmp_path, capsys):

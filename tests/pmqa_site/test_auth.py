@@ -25,16 +25,17 @@ def test_login_page_is_thai(client):
 @pytest.mark.parametrize(
     "fixture,landing",
     [
-        ("staff", "office-home"),
-        ("coordinator", "office-home"),
-        ("reviewer", "review-home"),
-        ("admin_user", "manage-home"),
+        ("staff", "assessments:home"),
+        ("coordinator", "assessments:home"),
+        ("reviewer", "assessments:queue"),
+        ("admin_user", "reporting:manage-home"),
     ],
 )
-def test_each_role_lands_on_its_home(request, client, fixture, landing):
+def test_each_role_lands_on_its_home(request, client, office, fixture, landing):
     user = request.getfixturevalue(fixture)
     response = login(client, user.username, PASSWORD)
-    assert response.redirect_chain[-1][0] == reverse(landing)
+    args = [office.code] if landing == "assessments:home" else []
+    assert response.redirect_chain[-1][0] == reverse(landing, args=args)
     assert response.status_code == 200
 
 
@@ -45,7 +46,7 @@ def test_wrong_password_shows_thai_message_and_no_login(client, staff):
     assert "_auth_user_id" not in client.session
 
 
-def test_lockout_after_limit_is_per_username_and_address(client, staff, other_staff, settings):
+def test_lockout_after_limit_is_per_username_and_address(office, client, staff, other_staff, settings):
     limit = settings.AXES_FAILURE_LIMIT
     for _ in range(limit):
         login(client, staff.username, "wrong", ip="203.0.113.7")
@@ -56,23 +57,23 @@ def test_lockout_after_limit_is_per_username_and_address(client, staff, other_st
 
     # Another office behind the same shared government address is not locked out.
     other = login(client, other_staff.username, PASSWORD, ip="203.0.113.7")
-    assert other.redirect_chain[-1][0] == reverse("office-home")
+    assert other.redirect_chain[-1][0] == reverse("assessments:home", args=[other_staff.membership.office.code])
     client.logout()
 
     # The same user from another address is not locked out either.
     elsewhere = login(client, staff.username, PASSWORD, ip="198.51.100.9")
-    assert elsewhere.redirect_chain[-1][0] == reverse("office-home")
+    assert elsewhere.redirect_chain[-1][0] == reverse("assessments:home", args=[office.code])
     assert AccessAttempt.objects.filter(username=staff.username, ip_address="203.0.113.7").exists()
 
 
-def test_anonymous_is_sent_to_login_with_a_note(client):
-    response = client.get(reverse("office-home"), follow=True)
+def test_anonymous_is_sent_to_login_with_a_note(office, client):
+    response = client.get(reverse("assessments:home", args=[office.code]), follow=True)
     assert response.redirect_chain[0][0].startswith(reverse("login") + "?next=")
     assert "เซสชันอาจหมดอายุ" in response.content.decode()
 
 
 def test_wrong_role_gets_thai_403_in_layout(client_for, staff):
-    response = client_for(staff).get(reverse("review-home"))
+    response = client_for(staff).get(reverse("assessments:queue"))
     assert response.status_code == 403
     html = response.content.decode()
     assert "ไม่มีสิทธิ์เข้าถึงหน้านี้" in html

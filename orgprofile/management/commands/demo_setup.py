@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from orgprofile.models import Office
-from orgprofile.roles import Role
 from orgprofile.services import user_create
+from pmqa_site.roles import Role
 
 DEMO_OFFICE = {
     "code": "DEMO-01",

@@ -1,5 +1,6 @@
-from orgprofile.roles import Role, role_of
-from orgprofile.selectors import office_of
+from pmqa_site.roles import Role, role_of
+
+from .access import office_of
 
 
 def navigation(request):

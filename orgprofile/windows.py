@@ -1,21 +1,68 @@
-"""Reporting windows: the one place that decides whether the window is open.
+"""The reporting calendar: which fiscal year is current, and whether its window is open.
 
-An interval includes its opening instant and excludes its closing one. A fiscal year with
-no window configured is open to offices (so a fresh install works); once an admin sets a
-window, it rules.
+The one place that decides whether the window is open. An interval includes its opening
+instant and excludes its closing one. A fiscal year with no window configured is open to
+offices (so a fresh install works); once an admin sets a window, it rules.
 """
 
+from __future__ import annotations
+
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 
 from pmqa_site import clock
-from pmqa_site.templatetags.thai_dates import format_thai_datetime
+from pmqa_site.errors import EditRefused
+from pmqa_site.thaidates import format_thai_datetime
 
-from .models import Catalogue, ReportingWindow, WindowExtension
+from .models import FiscalYear, Office, ReportingWindow, WindowExtension
+
+audit_log = logging.getLogger("pmqa.audit")
+
+
+# --- Fiscal years ------------------------------------------------------------------------------
+
+
+def current_year_query():
+    """The current year's number as a subquery, for a caller that joins on it."""
+    return FiscalYear.objects.order_by("-is_current", "-year").values("year")[:1]
+
+
+def current_year() -> FiscalYear | None:
+    """The year offices see first: the one marked current, else the latest known."""
+    years = list(FiscalYear.objects.order_by("-is_current", "-year")[:1])
+    return years[0] if years else None
+
+
+def current_fiscal_year() -> int | None:
+    year = current_year()
+    return year.year if year else None
+
+
+@transaction.atomic
+def fiscal_year_ensure(*, year: int, user=None) -> FiscalYear:
+    """The FiscalYear row of `year`, created when a catalogue for it is first loaded. The
+    first year the product knows becomes current; a later one is made current explicitly."""
+    fiscal_year, created = FiscalYear.objects.get_or_create(year=year, defaults={"created_by": user})
+    if created and not FiscalYear.objects.filter(is_current=True).exists():
+        fiscal_year_make_current(fiscal_year=fiscal_year)
+    return fiscal_year
+
+
+@transaction.atomic
+def fiscal_year_make_current(*, fiscal_year: FiscalYear) -> FiscalYear:
+    FiscalYear.objects.filter(is_current=True).exclude(pk=fiscal_year.pk).update(is_current=False)
+    FiscalYear.objects.filter(pk=fiscal_year.pk).update(is_current=True)
+    fiscal_year.is_current = True
+    return fiscal_year
+
+
+# --- Windows -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -32,18 +79,19 @@ class OfficeWindowState:
         return max(0, int((self.closes_at - at).total_seconds()))
 
 
-def _current_window(catalogue=None) -> ReportingWindow | None:
-    from .selectors import current_catalogue
+def window_of(*, fiscal_year: int | None = None) -> ReportingWindow | None:
+    """The window of `fiscal_year` (default: the current year), if an admin set one."""
+    windows = ReportingWindow.objects.select_related("fiscal_year")
+    if fiscal_year is not None:
+        return windows.filter(fiscal_year__year=fiscal_year).first()
+    return windows.filter(fiscal_year__year=Subquery(current_year_query())).first()
 
-    catalogue = catalogue or current_catalogue()
-    if catalogue is None:
-        return None
-    return ReportingWindow.objects.filter(catalogue=catalogue).first()
 
-
-def office_window_state(*, office, at: datetime | None = None, catalogue: Catalogue | None = None) -> OfficeWindowState:
+def office_window_state(
+    *, office: Office, at: datetime | None = None, fiscal_year: int | None = None
+) -> OfficeWindowState:
     at = at or clock.now()
-    window = _current_window(catalogue)
+    window = window_of(fiscal_year=fiscal_year)
     if window is None:
         return OfficeWindowState(open=True, closes_at=None, opens_at=None, extended=False, configured=False)
     in_window = window.office_opens_at <= at < window.office_closes_at
@@ -65,10 +113,8 @@ def office_window_state(*, office, at: datetime | None = None, catalogue: Catalo
     )
 
 
-def window_edit_check(*, office, at, state: OfficeWindowState | None = None) -> None:
+def window_edit_check(*, office: Office, at: datetime, state: OfficeWindowState | None = None) -> None:
     """Raise EditRefused when `office` may not change its data at instant `at`."""
-    from .access import EditRefused
-
     state = state or office_window_state(office=office, at=at)
     if state.open:
         return
@@ -83,7 +129,7 @@ def window_edit_check(*, office, at, state: OfficeWindowState | None = None) -> 
 def review_window_check(*, at: datetime | None = None) -> None:
     """Raise ValidationError when reviewers may not decide now."""
     at = at or clock.now()
-    window = _current_window()
+    window = window_of()
     if window is None:
         return
     if not window.review_opens_at <= at < window.review_closes_at:
@@ -105,11 +151,9 @@ def _validate_window(values: dict) -> None:
 
 @transaction.atomic
 def window_set(
-    *, user, catalogue: Catalogue, office_opens_at, office_closes_at, review_opens_at, review_closes_at
+    *, user, fiscal_year: FiscalYear, office_opens_at, office_closes_at, review_opens_at, review_closes_at
 ) -> ReportingWindow:
     """Open, close or move the reporting window of a fiscal year (admins)."""
-    import logging
-
     values = {
         "office_opens_at": office_opens_at,
         "office_closes_at": office_closes_at,
@@ -118,11 +162,11 @@ def window_set(
     }
     _validate_window(values)
     window, _created = ReportingWindow.objects.update_or_create(
-        catalogue=catalogue, defaults={**values, "updated_by": user}
+        fiscal_year=fiscal_year, defaults={**values, "updated_by": user}
     )
-    logging.getLogger("pmqa.audit").info(
+    audit_log.info(
         "window set fiscal_year=%s by=%s office=%s..%s review=%s..%s",
-        catalogue.fiscal_year,
+        fiscal_year.year,
         user,
         office_opens_at,
         office_closes_at,
@@ -132,13 +176,15 @@ def window_set(
     return window
 
 
-def window_close_now(*, user, catalogue: Catalogue) -> ReportingWindow:
+def window_close_now(*, user, fiscal_year: FiscalYear) -> ReportingWindow:
     """Close the offices' window at this instant (admins)."""
-    window = ReportingWindow.objects.get(catalogue=catalogue)
+    window = ReportingWindow.objects.filter(fiscal_year=fiscal_year).first()
+    if window is None:
+        raise ValidationError(_("ยังไม่ได้กำหนดช่วงเวลารายงาน"))
     at = clock.now()
     return window_set(
         user=user,
-        catalogue=catalogue,
+        fiscal_year=fiscal_year,
         office_opens_at=min(window.office_opens_at, at),
         office_closes_at=at,
         review_opens_at=window.review_opens_at,
@@ -147,10 +193,8 @@ def window_close_now(*, user, catalogue: Catalogue) -> ReportingWindow:
 
 
 @transaction.atomic
-def window_extend(*, user, window: ReportingWindow, office, starts_at, until, reason: str) -> WindowExtension:
+def window_extend(*, user, window: ReportingWindow, office: Office, starts_at, until, reason: str) -> WindowExtension:
     """Let one office keep editing until `until`, for a reason (admins)."""
-    import logging
-
     errors = {}
     if until <= starts_at:
         errors["until"] = _("เวลาสิ้นสุดการขยายต้องอยู่หลังเวลาเริ่ม")
@@ -161,9 +205,9 @@ def window_extend(*, user, window: ReportingWindow, office, starts_at, until, re
     extension = WindowExtension.objects.create(
         window=window, office=office, starts_at=starts_at, until=until, reason=reason.strip(), created_by=user
     )
-    logging.getLogger("pmqa.audit").info(
+    audit_log.info(
         "window extended fiscal_year=%s office=%s until=%s by=%s reason=%s",
-        window.catalogue.fiscal_year,
+        window.fiscal_year.year,
         office.code,
         until,
         user,

@@ -1,3 +1,10 @@
+"""The one decorator style of the project's views: `@role_required(*roles)`.
+
+It includes login: an anonymous user goes to the login page, a user of another role gets the
+Thai 403 page. Object rules (own office only, window open) are decided by services and by
+`orgprofile.access`, not here.
+"""
+
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required

@@ -66,3 +66,6 @@ def role_of(user) -> Role | None:
         role = Role.ADMIN
     user._pmqa_role = role
     return role
+
+
+ALL_ROLES = (*OFFICE_ROLES, *CENTRAL_ROLES)
