@@ -34,7 +34,7 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
     photo.write_bytes(corpus.jpeg_bytes((1600, 1200)))
 
     browser_login(page, staff.username)
-    page.goto(f"{page.base_url}/evidence/report/{report.pk}/")
+    page.goto(f"{page.base_url}/offices/{report.assessment.office.code}/subitem/{report.subitem.number}/evidence/")
     assert (
         report.assessment.office.name in page.locator("h1").inner_text()
         or report.assessment.office.name in page.content()

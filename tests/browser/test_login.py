@@ -12,7 +12,7 @@ def test_staff_logs_in_and_lands_on_office_home(page, staff, tmp_path):
     assert "เข้าสู่ระบบรายงาน PMQA 4.0" in page.content()
     page.screenshot(path=str(tmp_path / "login.png"))
     browser_login(page, staff.username)
-    assert page.url.endswith("/office/")
+    assert page.url.endswith(f"/offices/{staff.membership.office.code}/")
     assert staff.membership.office.name in page.locator("h1").inner_text()
     # The layout's font really loaded (Thai glyphs are not drawn with a fallback box font).
     font_ok = page.evaluate("document.fonts.check('16px Sarabun', 'สวัสดี')")

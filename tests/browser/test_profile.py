@@ -84,7 +84,7 @@ def test_staff_writes_table_marks_not_applicable_and_sees_the_diff(page, staff, 
     assert page.locator(".diff-added", has_text="พันธกิจหลักของสำนักงาน และการนิเทศ").count() == 1
     shot(page, tmp_path, "profile-revisions.png")
 
-    page.goto(page.base_url + "/profile/print/")
+    page.goto(page.base_url + f"/offices/{staff.membership.office.code}/profile/print/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.fonts.check('16px Sarabun', 'ลักษณะ')")
     shot(page, tmp_path, "profile-print.png")
@@ -112,7 +112,7 @@ def test_staff_inserts_a_picture_and_a_too_large_one_is_refused(page, staff, que
     page.get_by_role("button", name="บันทึก", exact=True).click()
     page.wait_for_load_state("networkidle")
     assert "บันทึกคำตอบข้อ (4) แล้ว" in page.content()
-    page.goto(page.base_url + "/profile/")
+    page.goto(page.base_url + f"/offices/{staff.membership.office.code}/profile/")
     picture = page.locator("#q4 .profile-answer img")
     picture.wait_for()
     assert page.evaluate("(img) => img.complete && img.naturalWidth", picture.element_handle()) == 120

@@ -37,7 +37,7 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
     # Staff fills 1.1.1 completely and submits it.
     office = new_page()
     browser_login(office, staff.username)
-    office.goto(office.base_url + "/office/subitem/1.1.1/")
+    office.goto(office.base_url + f"/offices/{staff.membership.office.code}/subitem/1.1.1/")
     for level in ("basic", "advance", "significance"):
         for position in (1, 2):
             set_level(office, level, position, "1")
@@ -70,7 +70,7 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
     assert report.state == ReviewState.NOT_CERTIFIED
 
     # Staff sees the reason, changes one tick and resubmits.
-    office.goto(office.base_url + "/office/subitem/1.1.1/")
+    office.goto(office.base_url + f"/offices/{staff.membership.office.code}/subitem/1.1.1/")
     assert "ระดับ Significance ยังไม่มีหลักฐานผลการเปลี่ยนแปลง" in office.locator("#rejection").inner_text()
     set_level(office, "significance", 2, "0")
     office.locator("#save-status", has_text="บันทึกแล้ว").wait_for()
@@ -81,7 +81,7 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
     assert "ส่งประเด็น 1.1.1 ให้ส่วนกลางตรวจรับรองแล้ว" in office.content()
 
     # The reviewer sees exactly the change, and certifies.
-    review.goto(review.base_url + f"/review/report/{report.pk}/")
+    review.goto(review.base_url + f"/offices/{report.assessment.office.code}/subitem/{report.subitem.number}/review/")
     changes = review.locator("#changes").inner_text()
     assert "Significance ข้อ 2" in changes
     review.get_by_label("รับรอง", exact=True).check()
@@ -100,11 +100,11 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
     assert "ปิดการรายงานของสำนักงานแล้ว" in admin.content()
 
     # Staff's next save is refused; the typed text is still on the page.
-    office.goto(office.base_url + "/office/subitem/1.3/")
+    office.goto(office.base_url + f"/offices/{staff.membership.office.code}/subitem/1.3/")
     office.screenshot(path=str(tmp_path / "closed.png"), full_page=True)
     assert "ระบบปิดการรายงานแล้ว" in office.locator("#window-notice").inner_text()
     # The page offers no editing any more; a form kept open from before the close is refused.
-    office.goto(office.base_url + "/office/subitem/1.1.1/")
+    office.goto(office.base_url + f"/offices/{staff.membership.office.code}/subitem/1.1.1/")
     assert office.locator("#subitem-form textarea").first.get_attribute("readonly") is not None
 
 
@@ -121,7 +121,7 @@ def test_form_open_across_the_close_is_refused_and_keeps_text(new_page, staff, t
     )
     office = new_page()
     browser_login(office, staff.username)
-    office.goto(office.base_url + "/office/subitem/1.3/")
+    office.goto(office.base_url + f"/offices/{staff.membership.office.code}/subitem/1.3/")
     # The window closes while the page is open (as an admin would from another machine).
     ReportingWindow.objects.filter(pk=window.pk).update(office_closes_at=timezone.now())
     text = "ข้อความที่พิมพ์หลังปิดระบบต้องไม่หาย"

@@ -18,7 +18,7 @@ def choose(page, level, position, value):
 def test_staff_answers_subitem_to_advance_and_submits(page, staff, tmp_path):
     call_command("load_catalogue", verbosity=0)
     browser_login(page, staff.username)
-    page.goto(page.base_url + "/office/subitem/1.1.1/")
+    page.goto(page.base_url + f"/offices/{staff.membership.office.code}/subitem/1.1.1/")
     assert "1.1.1 การนำระบบองค์การของผู้บริหาร" in page.locator("h1").inner_text()
 
     for level, position, value in [
