@@ -47,10 +47,11 @@ check: venv
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
-## Lint and format check (ruff, pinned in requirements-test.txt).
+## Lint, format check and the import layers (ruff and import-linter, pinned in requirements-test.txt).
 lint: test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 ## Load benchmark: 245 offices saving at once and reviewers reading, gunicorn on loopback.
 ## Options: make bench-load BENCH_LOAD_ARGS="--concurrency 64 --database-url postgres://..."

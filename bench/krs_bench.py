@@ -24,6 +24,7 @@ TARGET_SECONDS = 60.0
 
 
 def serve_standin(codes, delay, port_queue):
+    # Django-required: this child process imports the project only after its settings are set.
     from krs_integration.standin import StandinConfig, StandinServer
 
     known = frozenset(codes)
@@ -54,6 +55,8 @@ def main() -> int:
     os.chdir(ROOT)
     standin = None
     try:
+        # Django-required: the project is imported only once the environment above names its
+        # settings and django.setup() has run.
         import django
 
         django.setup()

@@ -77,6 +77,9 @@ redis-cli -p "$REDIS_PORT" info server | grep redis_version
 export DJANGO_SETTINGS_MODULE=pmqa_site.settings.test
 export MEDIA_ROOT="$RUN_DIR/media"
 
+log "Import layers (README, Architecture): an upward import or a cycle fails here"
+"$ROOT/.venv/bin/lint-imports"
+
 log "Run 1 of 2: SQLite (the embedded default)"
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
   "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not redis" "$@"

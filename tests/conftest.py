@@ -3,9 +3,11 @@
 import os
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from orgprofile.models import Office
 from orgprofile.services import user_create
+from pmqa_site.celery import app
 from pmqa_site.roles import Role
 
 PASSWORD = "correct-horse-battery-staple"
@@ -93,7 +95,6 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by
     # fixtures in the same thread are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -144,7 +145,6 @@ def _celery_connections_forgotten():
     app at Redis would reuse them (amqp://localhost, "no result backend"). Each test ends
     without them."""
     yield
-    from pmqa_site.celery import app
 
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)

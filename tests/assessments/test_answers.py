@@ -3,7 +3,16 @@
 import pytest
 from django.urls import reverse
 
-from assessments.models import AnswerText, ChecklistAnswer, ReviewState, SubItem, SubItemReport
+from assessments.models import (
+    AnswerText,
+    Category,
+    CategoryAssignment,
+    ChecklistAnswer,
+    ReviewState,
+    SubItem,
+    SubItemReport,
+)
+from pmqa_site.roles import Role
 from tests.assessments.conftest import all_texts, form_data
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +63,6 @@ def test_value_other_than_1_0_or_blank_is_refused_and_changes_nothing(office, cl
 def test_stale_form_is_refused_showing_what_changed_and_keeping_typed_text(
     client_for, staff, make_user, office, subitem_111
 ):
-    from pmqa_site.roles import Role
 
     colleague = make_user(Role.ESA_STAFF, office, username="colleague", first_name="สมพร", last_name="ขยัน")
     first = client_for(colleague)
@@ -80,7 +88,6 @@ def test_stale_form_is_refused_showing_what_changed_and_keeping_typed_text(
 
 
 def test_stale_autosave_answers_409_fragment(client_for, staff, make_user, office, subitem_111):
-    from pmqa_site.roles import Role
 
     colleague = make_user(Role.ESA_STAFF, office, username="colleague2")
     client_for(colleague).post(
@@ -217,7 +224,6 @@ def test_readiness_lists_what_is_missing_with_links(office, client_for, staff, s
 
 
 def test_coordinator_assigns_a_category(office, client_for, coordinator, staff, catalogue):
-    from assessments.models import Category, CategoryAssignment
 
     category = Category.objects.get(catalogue=catalogue, number=2)
     response = client_for(coordinator).post(
@@ -232,7 +238,6 @@ def test_coordinator_assigns_a_category(office, client_for, coordinator, staff, 
 def test_staff_cannot_assign_and_coordinator_cannot_assign_outsiders(
     office, client_for, staff, coordinator, other_staff, catalogue
 ):
-    from assessments.models import Category, CategoryAssignment
 
     category = Category.objects.get(catalogue=catalogue, number=2)
     assert (

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import SubItem
+from assessments.models import AnswerText, SubItem
 from tests.assessments.conftest import all_texts, form_data
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,5 @@ def test_saving_a_subitem_costs_the_same_whatever_changed(office, client_for, st
     with CaptureQueriesContext(connection) as every_field:
         client.post(url, form_data(subitem_111, version=2, values=full, texts=all_texts("ค")), HTTP_HX_REQUEST="true")
     assert len(one_field) == len(every_field) <= 40, (len(one_field), len(every_field))
-    from assessments.models import AnswerText
 
     assert AnswerText.history.filter(text="ค 5", history_user=staff).count() == 1  # the audit row is written

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Message, Notification, ReviewEvent, ReviewState, SubItemReport
+from assessments.models import Message, Notification, ReviewEvent, ReviewState, SubItem, SubItemReport
 from assessments.services.reports import report_get_or_create
 from assessments.services.review import ALLOWED_MOVES, report_transition
 from tests.assessments.conftest import all_texts, form_data
@@ -167,7 +167,6 @@ def test_decision_on_a_subitem_not_awaiting_is_refused(client_for, reviewer, off
 
 
 def test_certify_many_after_confirmation_is_all_or_nothing(client_for, reviewer, office, catalogue):
-    from assessments.models import SubItem
 
     waiting = [
         make_report(office, SubItem.objects.get(catalogue=catalogue, number=n), ReviewState.AWAITING)
@@ -186,7 +185,6 @@ def test_certify_many_after_confirmation_is_all_or_nothing(client_for, reviewer,
 
 
 def test_queue_filters_counts_and_order(client_for, reviewer, office, other_office, catalogue):
-    from assessments.models import SubItem
 
     old = make_report(office, SubItem.objects.get(catalogue=catalogue, number="1.3"), ReviewState.AWAITING)
     new = make_report(other_office, SubItem.objects.get(catalogue=catalogue, number="2.1"), ReviewState.NEW_DATA)

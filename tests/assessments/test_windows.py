@@ -12,6 +12,7 @@ from assessments.models import AnswerText, Notification
 from assessments.tasks import remind_window_closing
 from orgprofile.access import office_edit_check
 from orgprofile.models import FiscalYear, ReportingWindow, WindowExtension
+from orgprofile.windows import window_extend
 from pmqa_site.errors import EditRefused
 from tests.assessments.conftest import form_data
 
@@ -47,7 +48,6 @@ def test_before_opening_is_refused(staff, office, window):
 
 
 def test_extension_lets_one_office_edit_after_close(staff, other_staff, office, other_office, window, admin_user):
-    from orgprofile.windows import window_extend
 
     window_extend(
         user=admin_user,

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from orgprofile.models import ProfileAnswer
 from tests.conftest import browser_login
@@ -96,7 +97,6 @@ def test_staff_writes_table_marks_not_applicable_and_sees_the_diff(page, staff, 
 
 
 def test_staff_inserts_a_picture_and_a_too_large_one_is_refused(page, staff, questions, tmp_path):
-    from PIL import Image
 
     small, large = tmp_path / "diagram.png", tmp_path / "huge.png"
     Image.new("RGB", (120, 60), (20, 90, 200)).save(small)

@@ -3,6 +3,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from assessments.models import EvidenceKind, SubItem
 from assessments.services.reports import report_get_or_create
@@ -45,7 +46,6 @@ def upload_file(name: str, data: bytes, content_type: str = "application/pdf") -
 def upload(django_capture_on_commit_callbacks):
     """upload(client, report, kind, name, data) posts like the page's script does and runs
     the validation queued after commit, as the embedded default does."""
-    from django.urls import reverse
 
     def post(client, report, kind, name, data, content_type="application/pdf"):
         with django_capture_on_commit_callbacks(execute=True):

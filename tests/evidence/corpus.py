@@ -13,6 +13,7 @@ import random
 import zipfile
 import zlib
 
+from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import (
     ArrayObject,
@@ -289,7 +290,6 @@ def html_before_pdf() -> bytes:
 
 
 def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
-    from PIL import Image
 
     out = io.BytesIO()
     Image.new("RGB", size, color).save(out, format="PNG")
@@ -297,7 +297,6 @@ def png_bytes(size=(64, 48), color=(200, 30, 30)) -> bytes:
 
 
 def jpeg_bytes(size=(1200, 900), *, noisy: bool = False) -> bytes:
-    from PIL import Image
 
     if noisy:
         image = Image.frombytes("RGB", size, random.Random(7).randbytes(size[0] * size[1] * 3))

@@ -23,7 +23,7 @@ def hanging_check(path, **kwargs):
 pdfcheck.check_pdf_file = hanging_check
 
 if __name__ == "__main__":
-    from celery.bin.celery import main
+    from celery.bin.celery import main  # Celery's command line, only when run as a worker script
 
     sys.argv = ["celery", "-A", "pmqa_site", *sys.argv[1:]]
     sys.exit(main())

@@ -2,13 +2,17 @@
 through the real upload endpoint. Every file gets the Thai reason its rule gives, and the
 server keeps answering afterwards."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
 from evidence import pdfcheck
 from evidence.models import Evidence, EvidenceState
+from evidence.services import evidence_upload
 from evidence.validation import reason_for
 from tests.evidence import corpus
+from tests.evidence.conftest import upload_file
 
 # Refused at upload, before anything is stored: they are not PDFs (or photos) at all.
 REFUSED_AT_UPLOAD = {
@@ -112,8 +116,6 @@ def test_exactly_the_budget_is_accepted_and_one_byte_over_is_refused_with_both_n
 )
 def test_uploaded_names_are_kept_as_data_only(sent, shown, client_for, staff, report, kinds, upload, media_root):
     client = client_for(staff)
-    from evidence.services import evidence_upload
-    from tests.evidence.conftest import upload_file
 
     evidence = evidence_upload(
         report=report, user=staff, kind=kinds["project"], uploaded=upload_file(sent, corpus.valid_pdf())
@@ -125,7 +127,6 @@ def test_uploaded_names_are_kept_as_data_only(sent, shown, client_for, staff, re
     stored = (media_root / evidence.file.name).resolve()
     assert stored.is_relative_to(media_root.resolve())
     response = client.get(reverse("evidence:download", args=[evidence.pk]) + "?download=1")
-    from urllib.parse import quote
 
     assert quote(shown) in response["Content-Disposition"]
 

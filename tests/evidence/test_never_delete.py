@@ -7,7 +7,9 @@ from django.contrib.admin.sites import site
 from django.urls import reverse
 
 from evidence.models import Evidence, EvidenceEvent
+from evidence.services import evidence_upload
 from tests.evidence import corpus
+from tests.evidence.conftest import upload_file
 
 EVIDENCE_APP = Path(__file__).resolve().parents[2] / "evidence"
 
@@ -24,8 +26,6 @@ def test_admin_has_no_delete(rf, admin_user):
 def test_admin_delete_page_is_refused(client, staff, report, kinds, upload, django_user_model):
     upload(client, report, kinds["project"], "x.pdf", corpus.valid_pdf())  # anonymous: refused, nothing stored
     superuser = django_user_model.objects.create_superuser("root", "root@example.com", "x-very-long-password-1")
-    from evidence.services import evidence_upload
-    from tests.evidence.conftest import upload_file
 
     evidence = evidence_upload(
         report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf())

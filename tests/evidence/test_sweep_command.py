@@ -1,9 +1,11 @@
 from io import StringIO
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
 from evidence.models import Evidence, EvidenceState
+from tests.evidence import corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -11,9 +13,6 @@ pytestmark = pytest.mark.django_db
 def test_start_up_sweep_finishes_rows_a_dead_process_left_pending(
     report, staff, kinds, settings, tmp_path, django_capture_on_commit_callbacks
 ):
-    from django.core.files.base import ContentFile
-
-    from tests.evidence import corpus
 
     settings.MEDIA_ROOT = tmp_path
     evidence = Evidence.objects.create(

@@ -4,12 +4,14 @@ import io
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 from pypdf import PdfReader
 
 from assessments.models import ReviewState, SubItemReport
 from evidence.models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
 from evidence.selectors import evidence_kinds_covered, evidence_panel
 from tests.evidence import corpus
+from tests.evidence.conftest import upload_file
 
 
 def panel_html(client, report) -> str:
@@ -67,7 +69,6 @@ def test_photo_becomes_a_pdf_that_fits(client_for, staff, report, kinds, upload)
 
 
 def test_png_with_transparency_is_accepted(client_for, staff, report, kinds, upload):
-    from PIL import Image
 
     out = io.BytesIO()
     Image.new("RGBA", (300, 200), (0, 128, 0, 100)).save(out, format="PNG")
@@ -177,7 +178,6 @@ def test_link_form_validates_and_adds(client_for, staff, report):
 def test_non_script_upload_form_posts_and_comes_back_with_messages(
     client_for, staff, report, kinds, django_capture_on_commit_callbacks
 ):
-    from tests.evidence.conftest import upload_file
 
     client = client_for(staff)
     with django_capture_on_commit_callbacks(execute=True):
@@ -196,7 +196,6 @@ def test_non_script_upload_form_posts_and_comes_back_with_messages(
 
 
 def test_upload_without_a_kind_is_refused(client_for, staff, report):
-    from tests.evidence.conftest import upload_file
 
     response = client_for(staff).post(
         reverse("evidence:upload", args=[report.assessment.office.code, report.subitem.number]),
@@ -208,7 +207,6 @@ def test_upload_without_a_kind_is_refused(client_for, staff, report):
 
 
 def test_oversized_body_is_not_read_past_the_limit(client_for, staff, report, kinds, settings):
-    from tests.evidence.conftest import upload_file
 
     settings.PMQA_EVIDENCE_PHOTO_MAX_BYTES = 100_000
     response = client_for(staff).post(
@@ -253,7 +251,6 @@ def test_only_the_office_itself_may_write(who, request, client_for, staff, repor
 
 
 def test_huge_png_is_refused_before_decoding(client_for, staff, report, kinds, upload):
-    from PIL import Image
 
     out = io.BytesIO()
     Image.new("1", (5000, 4000)).save(out, format="PNG")  # 20 megapixels, a few kilobytes

@@ -1,9 +1,12 @@
 """The stand-in KRS on a real loopback socket (ephemeral port), and the 2566 catalogue."""
 
+import socket
+
 import pytest
 from django.core.management import call_command
 
 from krs_integration.standin import StandinConfig, StandinServer
+from pmqa_site.celery import app
 
 KNOWN = {"T-001", "T-002", "DEMO-01"}
 
@@ -16,7 +19,6 @@ def celery_pools_reset():
     later test that points the app at Redis would then still publish to
     amqp://127.0.0.1:5672, or find "no result backend", and fail.
     """
-    from pmqa_site.celery import app
 
     app._pool = None
     if "amqp" in app.__dict__:
@@ -52,7 +54,6 @@ def krs(settings):
 @pytest.fixture
 def krs_down(settings):
     """A base URL on loopback where nothing listens: a port we bound and closed again."""
-    import socket
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,5 +1,9 @@
 """Logging in with the KRS username and password (off by default)."""
 
+import subprocess
+import sys
+import time
+
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth import authenticate as django_authenticate
@@ -7,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
+from krs_integration import auth
 from orgprofile.access import office_of
 from pmqa_site.roles import Role, role_of
 from tests.conftest import PASSWORD
@@ -82,8 +87,6 @@ def test_krs_cannot_move_a_local_user_to_another_office(krs_auth, other_staff, o
 
 
 def test_setting_adds_the_backend_after_axes(monkeypatch):
-    import subprocess
-    import sys
 
     code = (
         "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='pmqa_site.settings.test';"
@@ -100,9 +103,6 @@ def test_setting_adds_the_backend_after_axes(monkeypatch):
 
 
 def test_a_hanging_krs_delays_a_local_login_by_the_short_auth_timeout_only(krs_auth, reviewer, settings, monkeypatch):
-    import time
-
-    from krs_integration import auth
 
     monkeypatch.setattr(auth, "AUTH_TIMEOUT_SECONDS", 0.2)
     settings.KRS_TIMEOUT = 30

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -133,7 +134,6 @@ def test_import_is_for_admins_only(client_for, staff, catalogue):
 
 
 def test_xlsx_typed_cells_are_understood(upload, office, catalogue):
-    from datetime import datetime
 
     rows = export_rows()
     for row in rows:

@@ -3,10 +3,17 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.core.management.base import CommandError
+from kombu.exceptions import OperationalError
 
-from krs_integration import services
+from krs_integration import services, tasks
+from krs_integration.contract import IndicatorData
 from krs_integration.models import Indicator, SyncOfficeResult, SyncRun
+from krs_integration.standin import office_indicators
+from krs_integration.tasks import sync_all_offices, sync_office
+from orgprofile.models import Office
 
 
 @pytest.fixture
@@ -95,7 +102,6 @@ def test_partial_pull_keeps_old_values_of_refused_indicator(synced, office, krs,
     after = snapshot(office)
     assert len(after) == 30 and all(v[6] is None for v in after.values()), "a partial pull withdraws nothing"
     refused_position = 4 if mode == "missing_code" else 6
-    from krs_integration.standin import office_indicators
 
     refused_code = office_indicators("T-001", 2566, 3)[refused_position - 1].code
     assert after[refused_code] == before[refused_code]
@@ -113,7 +119,6 @@ def test_krs_down_fails_the_run_at_once_and_keeps_values(synced, office, krs_dow
 
 
 def test_unknown_office_fails_that_office_only(krs, catalogue, office, sync):
-    from orgprofile.models import Office
 
     stranger = Office.objects.create(code="ZZ-404", name="สำนักงานที่ KRS ไม่รู้จัก", kind="spm", province="ทดสอบ")
     run = sync(office, stranger, trigger=SyncRun.Trigger.BUTTON)
@@ -136,7 +141,6 @@ def test_indicator_dropped_by_krs_is_withdrawn_not_deleted(synced, office, sync)
 
 def test_empty_result_never_blanks_a_stored_one(synced, office):
     indicator = Indicator.objects.filter(office=office).first()
-    from krs_integration.contract import IndicatorData
 
     item = IndicatorData(
         code=indicator.code,
@@ -156,7 +160,6 @@ def test_empty_result_never_blanks_a_stored_one(synced, office):
 
 
 def test_task_is_safe_to_run_twice(synced, office):
-    from krs_integration.tasks import sync_office
 
     result = synced.office_results.get()
     assert sync_office.delay(result.pk).get() == "ok"
@@ -167,7 +170,6 @@ def test_task_is_safe_to_run_twice(synced, office):
 def test_nightly_task_is_scheduled_and_syncs_every_office(
     krs, catalogue, office, other_office, settings, django_capture_on_commit_callbacks
 ):
-    from krs_integration.tasks import sync_all_offices
 
     entry = settings.CELERY_BEAT_SCHEDULE["krs-nightly-sync"]
     assert entry["task"] == "krs_integration.sync_all_offices"
@@ -194,7 +196,6 @@ def test_command_all_offices_with_concurrency(krs, catalogue, office, other_offi
 
 
 def test_command_reports_failure(krs, catalogue, office, capsys):
-    from django.core.management.base import CommandError
 
     krs.config.mode = "count31"
     with pytest.raises(CommandError, match="failed"):
@@ -203,7 +204,6 @@ def test_command_reports_failure(krs, catalogue, office, capsys):
 
 
 def test_decimal_values_are_kept_exactly(synced, office):
-    from krs_integration.standin import office_indicators
 
     expected = {i.code: i.result for i in office_indicators("T-001", 2566)}
     stored = dict(Indicator.objects.filter(office=office).values_list("code", "result"))
@@ -220,7 +220,6 @@ def test_wrong_token_fails_the_run_naming_the_setting(synced, office, settings, 
 
 
 def test_no_catalogue_means_no_fiscal_year_and_a_clear_refusal(krs, office):
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="ยังไม่ได้โหลดเกณฑ์การประเมิน"):
         services.sync_run_start(trigger=SyncRun.Trigger.BUTTON, offices=[office])
@@ -228,9 +227,6 @@ def test_no_catalogue_means_no_fiscal_year_and_a_clear_refusal(krs, office):
 
 
 def test_broker_down_fails_the_offices_instead_of_leaving_them_pending(krs, catalogue, office, sync, monkeypatch):
-    from kombu.exceptions import OperationalError
-
-    from krs_integration import tasks
 
     def refuse(*args, **kwargs):
         raise OperationalError("[Errno 111] Connection refused")

@@ -3,8 +3,11 @@
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -245,7 +248,6 @@ def test_carry_forward_without_last_year_is_refused(questions, staff, client_for
 
 
 def upload(client, office, data, name="d.png"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
         reverse("orgprofile:image-upload", kwargs={"code": office.code}),
@@ -369,14 +371,12 @@ def test_profile_page_query_count_does_not_grow_with_answers(questions, staff, c
 
 
 def test_profile_get_or_create_needs_questions(db, office):
-    from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="ยังไม่มีชุดคำถาม"):
         profile_get_or_create(office=office, fiscal_year=YEAR)
 
 
 def test_questions_json_has_thirteen_questions():
-    from pathlib import Path
 
     data = json.loads((Path(__file__).resolve().parents[2] / "orgprofile/data/profile_questions_2566.json").read_text())
     assert [q["number"] for p in data["parts"] for g in p["groups"] for q in g["questions"]] == list(range(1, 14))

@@ -2,13 +2,16 @@
 
 import pytest
 from django.contrib import admin
+from django.core.management import call_command
 from django.urls import reverse
+
+from assessments.models import ReviewEvent
+from evidence.models import Evidence
 
 pytestmark = pytest.mark.django_db
 
 
 def test_every_admin_changelist_opens(client_for, admin_user):
-    from django.core.management import call_command
 
     call_command("load_catalogue", verbosity=0)
     client = client_for(admin_user)
@@ -25,8 +28,6 @@ def test_every_admin_changelist_opens(client_for, admin_user):
 
 
 def test_history_cannot_be_deleted_in_the_admin(client_for, admin_user):
-    from assessments.models import ReviewEvent
-    from evidence.models import Evidence
 
     site = admin.site
     for model in (ReviewEvent, Evidence):

@@ -1,7 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessLog
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from orgprofile.models import FiscalYear
+from orgprofile.windows import window_set
 from pmqa_site.models import RefusedAccess
 from tests.conftest import PASSWORD
 
@@ -25,13 +31,6 @@ def test_logins_are_recorded(client, staff):
 
 
 def test_window_changes_are_logged(admin_user, caplog, db):
-    from datetime import timedelta
-
-    from django.core.management import call_command
-    from django.utils import timezone
-
-    from orgprofile.models import FiscalYear
-    from orgprofile.windows import window_set
 
     call_command("load_catalogue", verbosity=0)
     now = timezone.now()

@@ -6,17 +6,27 @@ row: no page or write of office A is reachable by office B's users, and a refuse
 changes nothing.
 """
 
+import io
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import URLResolver, get_resolver
+from PIL import Image
 
-from assessments.models import Message, ReviewState, SubItem, SubItemReport
+from assessments.models import EvidenceKind, Message, ReviewState, SubItem, SubItemReport
 from assessments.services.reports import report_get_or_create
 from evidence.models import Evidence
+from evidence.services import evidence_upload
 from krs_integration.models import SyncRun
+from orgprofile.models import ProfileQuestion
+from orgprofile.services import profile_answer_save, profile_image_upload
+from orgprofile.windows import current_fiscal_year
 from pmqa_site.roles import Role
+from tests.evidence import corpus
+from tests.evidence.conftest import upload_file
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +145,6 @@ def url_patterns(patterns=None, prefix="", namespace=""):
 
 @pytest.fixture
 def world(db, office, other_office, make_user):
-    from django.core.management import call_command
 
     call_command("load_catalogue", verbosity=0)
     users = {
@@ -164,10 +173,6 @@ def world(db, office, other_office, make_user):
 
 def _evidence_of(report, user):
     """A checked PDF of office A's sub-item, for the evidence URLs."""
-    from assessments.models import EvidenceKind
-    from evidence.services import evidence_upload
-    from tests.evidence import corpus
-    from tests.evidence.conftest import upload_file
 
     kind = EvidenceKind.objects.get(catalogue=report.subitem.catalogue, code="project")
     return evidence_upload(report=report, user=user, kind=kind, uploaded=upload_file("a.pdf", corpus.valid_pdf(1)))
@@ -175,14 +180,6 @@ def _evidence_of(report, user):
 
 def _profile_objects(office, user):
     """A picture and an answer revision of office A's profile, for the profile URLs."""
-    import io
-
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    from orgprofile.models import ProfileQuestion
-    from orgprofile.services import profile_answer_save, profile_image_upload
-    from orgprofile.windows import current_fiscal_year
 
     year = current_fiscal_year()
     buffer = io.BytesIO()
