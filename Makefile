@@ -76,3 +76,11 @@ bench-krs: venv
 ## Serve the stand-in KRS on 127.0.0.1:8001, where the embedded default's KRS_BASE_URL points.
 krs-standin: setup
 	$(PY) manage.py run_krs_standin
+
+# --- PERFORMANCE ---------------------------------------------------------------------------
+## Page cost against a bare Django view (gunicorn, PostgreSQL, wrk), interleaved rounds.
+## Options: make bench-pages BENCH_PAGES_ARGS="--offices 2450 --rounds 3 --pages 'office home'"
+.PHONY: bench-pages
+bench-pages: venv
+	bash scripts/need-debian.sh wrk:wrk taskset:util-linux pg_ctlcluster:postgresql
+	$(PY) bench/pages_bench.py $(BENCH_PAGES_ARGS)
