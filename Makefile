@@ -84,3 +84,14 @@ krs-standin: setup
 bench-pages: venv
 	bash scripts/need-debian.sh wrk:wrk taskset:util-linux pg_ctlcluster:postgresql
 	$(PY) bench/pages_bench.py $(BENCH_PAGES_ARGS)
+
+$(VENV)/.bench-installed: requirements-bench.txt requirements-test.txt requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+## The deadline rush: Locust plays every office's staff and the reviewers against gunicorn,
+## a Celery worker, PostgreSQL and Redis on loopback. Options: BENCH_RUSH_ARGS="--seconds 300"
+.PHONY: bench-rush
+bench-rush: $(VENV)/.bench-installed
+	bash scripts/need-debian.sh wrk:wrk redis-server:redis-server pg_ctlcluster:postgresql
+	$(PY) bench/rush_bench.py $(BENCH_RUSH_ARGS)

@@ -162,7 +162,7 @@ QUEUE_STATES = (ReviewState.AWAITING, ReviewState.NEW_DATA)
 class SubItemReport(models.Model):
     """An office's report on one sub-item: its answers, evidence and review state.
 
-    `version` grows by one on every change by the office; a form carries the version it was
+    `version` grows by one on every change of the answers (ticks, the ten fields); a form carries the version it was
     drawn from, so a stale form cannot overwrite a newer save.
     """
 

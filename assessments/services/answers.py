@@ -157,7 +157,7 @@ def subitem_answers_save(
             texts_changed, AnswerText, ["text", "updated_by", "updated_at"], default_user=user, default_date=now
         )
     if changed:
-        report = report_touch(report=report, user=user)
+        report = report_touch(report=report, user=user, answers_changed=True)
         SubItemReport.objects.filter(pk=report.pk).update(last_editor_token=editor_token)
         report.last_editor_token = editor_token
     return SaveResult(report=report, changed=changed)

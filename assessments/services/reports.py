@@ -31,16 +31,19 @@ STATES_THAT_BECOME_NEW_DATA = {ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED}
 
 
 @transaction.atomic
-def report_touch(*, report: SubItemReport, user) -> SubItemReport:
+def report_touch(*, report: SubItemReport, user, answers_changed: bool = False) -> SubItemReport:
     """Record that the office changed something in `report` (a tick, a field, evidence).
 
-    Bumps the version (so stale forms are refused) and, after a decision, moves the
-    sub-item to "new data". Every write path of office data on a sub-item calls this.
-    Callers have already run access.office_edit_check.
+    After a reviewer's decision this moves the sub-item to "new data". Only a change of the
+    answers themselves (`answers_changed`: ticks and the ten fields) bumps the version the
+    answer form carries, so a form is refused as stale only when someone changed what the
+    form shows, never because a file was attached meanwhile. Every write path of office data
+    on a sub-item calls this; callers have already run orgprofile.access.office_edit_check.
     """
-    SubItemReport.objects.filter(pk=report.pk).update(
-        version=F("version") + 1, updated_by=user, updated_at=timezone.now(), last_editor_token=""
-    )
+    changes = {"updated_by": user, "updated_at": timezone.now()}
+    if answers_changed:
+        changes |= {"version": F("version") + 1, "last_editor_token": ""}
+    SubItemReport.objects.filter(pk=report.pk).update(**changes)
     report.refresh_from_db()
     if report.state in STATES_THAT_BECOME_NEW_DATA:
         report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True)

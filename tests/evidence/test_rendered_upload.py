@@ -35,3 +35,22 @@ def test_upload_through_the_rendered_panel_form(django_app, office, staff, repor
     refused = form.submit().follow()
     assert "ใหญ่เกิน.pdf" in refused.text and "2 MB" in refused.text
     assert Evidence.objects.count() == 1
+
+
+def test_attaching_a_file_does_not_make_the_open_answer_form_stale(django_app, office, staff, report, kinds):
+    """Found by the deadline-rush benchmark: a file attached between two autosaves of the same
+    page must not turn the next autosave into "someone else saved" (the form's text is the
+    user's own, and nobody changed the answers)."""
+    url = reverse("assessments:subitem", args=[office.code, report.subitem.number])
+    page = django_app.get(url, user=staff)
+    upload = form_posting_to(page, reverse("evidence:upload", args=[office.code, report.subitem.number]))
+    upload["kind"] = str(kinds["project"].pk)
+    upload["files"] = [Upload("คำสั่งแต่งตั้ง.pdf", corpus.valid_pdf(1), "application/pdf")]
+    upload.submit()
+    form = page.forms["subitem-form"]  # the answer form as it was before the file went in
+    field = next(name for name in form.fields if name.startswith("field_"))
+    form[field] = "ข้อความที่พิมพ์ต่อหลังแนบไฟล์"
+    saved = form.submit(headers={"HX-Request": "true"})
+    assert saved.status_code == 200 and "บันทึกแล้ว" in saved.text
+    report.refresh_from_db()
+    assert report.answer_texts.get().text == "ข้อความที่พิมพ์ต่อหลังแนบไฟล์"

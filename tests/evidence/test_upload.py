@@ -44,12 +44,15 @@ def test_meter_counts_pending_and_valid_but_not_refused_or_links(client_for, sta
     assert evidence_kinds_covered(report=report) == {"project", "photos_links"}
 
 
-def test_report_touch_bumps_version_and_marks_new_data(client_for, staff, report, kinds, upload):
+def test_a_file_after_a_decision_marks_new_data_but_leaves_the_answer_form_current(
+    client_for, staff, report, kinds, upload
+):
     SubItemReport.objects.filter(pk=report.pk).update(state=ReviewState.CERTIFIED)
     upload(client_for(staff), report, kinds["project"], "ใหม่.pdf", corpus.valid_pdf())
     report.refresh_from_db()
-    assert report.version == 1
     assert report.state == ReviewState.NEW_DATA
+    assert report.updated_by == staff
+    assert report.version == 0  # the answers did not change: an open answer form is not stale
 
 
 def test_photo_becomes_a_pdf_that_fits(client_for, staff, report, kinds, upload):
