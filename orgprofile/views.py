@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pmqa_site import web
 from pmqa_site.decorators import role_required
-from pmqa_site.errors import EditRefused
 from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
 
 from . import windows
@@ -270,12 +269,10 @@ def profile_answer_edit(request, code, number):
     question = _profile_question(fiscal_year=fiscal_year, number=number)
     answer = profile_answer_for(office=office, fiscal_year=fiscal_year, question=question)
     if request.method != "POST":
-        if not office_may_edit(user=request.user, office=office):
+        may_edit = web.call(None, office_edit_check, user=request.user, office=office)
+        if not may_edit.ok:
             # Reviewers, admins and a closed window: the read-only page, with the reason.
-            try:
-                office_edit_check(user=request.user, office=office)
-            except EditRefused as refused:
-                messages.info(request, refused.message)
+            messages.info(request, " ".join(web.refusal_messages(may_edit.refusal)))
             return redirect(reverse("orgprofile:profile", kwargs={"code": office.code}) + f"#q{question.number}")
         form = ProfileAnswerForm(initial=ProfileAnswerForm.initial_from(answer))
         return render(
