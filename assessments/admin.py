@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from pmqa_site.admin_mixins import ReadOnlyAdminMixin
 
+from .catalogue_cache import catalogue_touch
 from .models import (
     AnswerField,
     Catalogue,
@@ -14,6 +15,30 @@ from .models import (
     SubItem,
     SubItemReport,
 )
+from .services.reports import reports_resummarise
+
+
+class CatalogueChangeMixin:
+    """Any change to a catalogue's parts marks the catalogue changed, so that every process
+    reads it again (assessments.catalogue_cache) instead of showing the old text."""
+
+    def _changed(self, catalogue_id):
+        catalogue_touch(catalogue_id=catalogue_id)
+        # Items or required fields may have changed what the listing pages count.
+        reports_resummarise(catalogue=Catalogue.objects.get(pk=catalogue_id))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self._changed(obj.catalogue_id)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self._changed(form.instance.catalogue_id)
+
+    def delete_model(self, request, obj):
+        catalogue_id = obj.catalogue_id
+        super().delete_model(request, obj)
+        self._changed(catalogue_id)
 
 
 class ChecklistItemInline(admin.TabularInline):
@@ -28,20 +53,20 @@ class CatalogueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     list_display = ("catalogue", "number", "title")
     list_filter = ("catalogue",)
 
 
 @admin.register(SubItem)
-class SubItemAdmin(admin.ModelAdmin):
+class SubItemAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     list_display = ("number", "title", "catalogue", "reportable")
     list_filter = ("catalogue", "reportable", "category__number")
     inlines = [ChecklistItemInline]
 
 
 @admin.register(AnswerField)
-class AnswerFieldAdmin(admin.ModelAdmin):
+class AnswerFieldAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     """The ten fields of the answer summary: admins edit titles, help and order here."""
 
     list_display = ("order", "title", "required", "catalogue")
@@ -50,13 +75,13 @@ class AnswerFieldAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvidenceKind)
-class EvidenceKindAdmin(admin.ModelAdmin):
+class EvidenceKindAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     list_display = ("order", "code", "title", "catalogue")
     list_filter = ("catalogue",)
 
 
 @admin.register(ResultDimension)
-class ResultDimensionAdmin(admin.ModelAdmin):
+class ResultDimensionAdmin(CatalogueChangeMixin, admin.ModelAdmin):
     list_display = ("code", "title", "catalogue")
 
 

@@ -181,6 +181,12 @@ class SubItemReport(models.Model):
     # The page (browser tab) whose form made the last save: saves racing each other from
     # one tab (an autosave in flight when the user presses save) are not a conflict.
     last_editor_token = models.CharField(max_length=32, blank=True)
+    # What pages that list sub-items show, kept by the save that changes the answers (same
+    # transaction), so that they read one row per sub-item instead of every answer:
+    answered = models.PositiveSmallIntegerField(default=0)  # checklist items answered 1 or 0
+    done = models.PositiveSmallIntegerField(default=0)  # checklist items answered 1
+    level = models.CharField(max_length=12, choices=Level.choices, blank=True)  # "" = none yet
+    fields_filled = models.PositiveSmallIntegerField(default=0)  # required answer fields filled
     history = audit_history()
 
     class Meta:

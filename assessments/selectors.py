@@ -2,22 +2,19 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 
 from orgprofile.models import Office
 from orgprofile.windows import current_year_query
 
 from . import scoring
+from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
 from .models import (
     QUEUE_STATES,
-    AnswerField,
     AnswerText,
-    Assessment,
     Catalogue,
-    Category,
     CategoryAssignment,
     ChecklistAnswer,
-    ChecklistItem,
     ConversationRead,
     Level,
     Message,
@@ -35,16 +32,18 @@ def current_catalogue() -> Catalogue | None:
 
 @dataclass
 class SubItemStatus:
-    subitem: SubItem
+    """One sub-item with the office's every answer (the sub-item page, readiness)."""
+
+    subitem: SubItemShape
     report: SubItemReport | None
-    items: list[ChecklistItem]
     values: dict[int, int | None]  # checklist item id → 1 / 0 / None
     filled_fields: int
     required_fields: int
+    state: str = ReviewState.NOT_REPORTED
 
     @property
-    def state(self) -> str:
-        return self.report.state if self.report else ReviewState.NOT_REPORTED
+    def items(self) -> tuple[ItemShape, ...]:
+        return self.subitem.items
 
     @property
     def state_label(self) -> str:
@@ -52,10 +51,7 @@ class SubItemStatus:
 
     @property
     def values_by_level(self) -> dict[str, list[int | None]]:
-        grouped: dict[str, list[int | None]] = {level.value: [] for level in Level}
-        for item in self.items:
-            grouped[item.level].append(self.values.get(item.id))
-        return grouped
+        return {level.value: [self.values.get(i.id) for i in items] for level, items in self.subitem.items_by_level}
 
     @property
     def level(self) -> Level | None:
@@ -74,7 +70,7 @@ class SubItemStatus:
         return sum(1 for item in self.items if self.values.get(item.id) in (0, 1))
 
     @property
-    def unanswered(self) -> list[ChecklistItem]:
+    def unanswered(self) -> list[ItemShape]:
         return [item for item in self.items if self.values.get(item.id) not in (0, 1)]
 
     @property
@@ -86,11 +82,48 @@ class SubItemStatus:
         return self.answered == self.total_items and self.filled_fields >= self.required_fields
 
 
+@dataclass(slots=True)
+class SubItemSummary:
+    """One sub-item as pages that list sub-items show it, from the report's summary columns."""
+
+    subitem: SubItemShape
+    state: str
+    answered: int
+    done: int
+    level_code: str
+    fields_filled: int
+    required_fields: int
+
+    @property
+    def total_items(self) -> int:
+        return self.subitem.total
+
+    @property
+    def state_label(self) -> str:
+        return ReviewState(self.state).label
+
+    @property
+    def level(self) -> Level | None:
+        return Level(self.level_code) if self.level_code else None
+
+    @property
+    def level_points(self) -> int | None:
+        return scoring.level_points(self.level)
+
+    @property
+    def share(self) -> scoring.Share:
+        return scoring.Share(self.done, self.total_items)
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total_items and self.fields_filled >= self.required_fields
+
+
 @dataclass
 class CategoryStatus:
-    category: Category
-    subitems: list[SubItemStatus] = field(default_factory=list)
-    not_reportable: list[SubItem] = field(default_factory=list)
+    category: CategoryShape
+    subitems: list = field(default_factory=list)  # SubItemSummary or SubItemStatus
+    not_reportable: list[SubItemShape] = field(default_factory=list)
     assignee: object = None
 
     @property
@@ -116,12 +149,12 @@ class CategoryStatus:
 @dataclass
 class AssessmentOverview:
     catalogue: Catalogue
-    assessment: Assessment | None
+    assessment_id: int | None
     categories: list[CategoryStatus]
-    answer_fields: list[AnswerField]
+    answer_fields: tuple[FieldShape, ...]
 
     @property
-    def subitems(self) -> list[SubItemStatus]:
+    def subitems(self) -> list:
         return [s for c in self.categories for s in c.subitems]
 
     @property
@@ -135,69 +168,98 @@ class AssessmentOverview:
     def stage(self) -> int | None:
         return scoring.stage(s.level for s in self.subitems)
 
-    def subitem(self, number: str) -> SubItemStatus | None:
+    def subitem(self, number: str):
         return next((s for s in self.subitems if s.subitem.number == number), None)
 
 
+def _categories(shape: CatalogueShape, category_number: int | None, assignees: dict) -> dict[int, CategoryStatus]:
+    return {
+        c.id: CategoryStatus(category=c, assignee=assignees.get(c.id))
+        for c in shape.categories
+        if category_number is None or c.number == category_number
+    }
+
+
 def assessment_overview(*, office, catalogue: Catalogue, category_number: int | None = None) -> AssessmentOverview:
-    """Everything the office home, category and readiness pages show, in 7 queries."""
-    categories = Category.objects.filter(catalogue=catalogue).order_by("number")
-    subitems = SubItem.objects.filter(catalogue=catalogue).order_by("order")
-    if category_number is not None:
-        categories = categories.filter(number=category_number)
-        subitems = subitems.filter(category__number=category_number)
-    subitems = subitems.prefetch_related(
-        Prefetch("checklist_items", queryset=ChecklistItem.objects.order_by("level", "order"))
-    )
-    answer_fields = list(AnswerField.objects.filter(catalogue=catalogue).order_by("order"))
-    required_fields = sum(1 for f in answer_fields if f.required)
-    required_ids = {f.id for f in answer_fields if f.required}
-    assessment = Assessment.objects.filter(office=office, catalogue=catalogue).first()
-
-    reports: dict[int, SubItemReport] = {}
-    values: dict[int, dict[int, int | None]] = {}
-    filled: dict[int, int] = {}
-    assignees: dict[int, object] = {}
-    if assessment is not None:
-        for report in SubItemReport.objects.filter(assessment=assessment).select_related("updated_by"):
-            reports[report.subitem_id] = report
-        report_to_subitem = {r.id: r.subitem_id for r in reports.values()}
-        for answer in ChecklistAnswer.objects.filter(report__assessment=assessment).only(
-            "report_id", "item_id", "value"
-        ):
-            values.setdefault(report_to_subitem[answer.report_id], {})[answer.item_id] = answer.value
-        for text in (
-            AnswerText.objects.filter(report__assessment=assessment).exclude(text="").only("report_id", "field_id")
-        ):
-            if text.field_id in required_ids:
-                subitem_id = report_to_subitem[text.report_id]
-                filled[subitem_id] = filled.get(subitem_id, 0) + 1
-        for assignment in CategoryAssignment.objects.filter(assessment=assessment).select_related("user"):
-            assignees[assignment.category_id] = assignment.user
-
-    by_category: dict[int, CategoryStatus] = {}
-    for category in categories:
-        by_category[category.id] = CategoryStatus(category=category, assignee=assignees.get(category.id))
-    for subitem in subitems:
+    """What the office home and category pages show: one row per sub-item (its summary
+    columns) and the assignees, on the catalogue held in memory. Two queries."""
+    shape = catalogue_shape(catalogue)
+    required = len(shape.required_field_ids)
+    reports = {
+        row["subitem_id"]: row
+        for row in SubItemReport.objects.filter(assessment__office=office, assessment__catalogue=catalogue).values(
+            "subitem_id", "assessment_id", "state", "answered", "done", "level", "fields_filled"
+        )
+    }
+    assignees = {
+        a.category_id: a.user
+        for a in CategoryAssignment.objects.filter(
+            assessment__office=office, assessment__catalogue=catalogue
+        ).select_related("user")
+    }
+    by_category = _categories(shape, category_number, assignees)
+    for subitem in shape.subitems:
         status = by_category.get(subitem.category_id)
         if status is None:
             continue
         if not subitem.reportable:
             status.not_reportable.append(subitem)
             continue
+        row = reports.get(subitem.id)
         status.subitems.append(
-            SubItemStatus(
+            SubItemSummary(
                 subitem=subitem,
-                report=reports.get(subitem.id),
-                items=list(subitem.checklist_items.all()),
-                values=values.get(subitem.id, {}),
-                filled_fields=filled.get(subitem.id, 0),
-                required_fields=required_fields,
+                state=row["state"] if row else ReviewState.NOT_REPORTED,
+                answered=row["answered"] if row else 0,
+                done=row["done"] if row else 0,
+                level_code=row["level"] if row else "",
+                fields_filled=row["fields_filled"] if row else 0,
+                required_fields=required,
             )
         )
+    assessment_id = next((row["assessment_id"] for row in reports.values()), None)
     return AssessmentOverview(
-        catalogue=catalogue, assessment=assessment, categories=list(by_category.values()), answer_fields=answer_fields
+        catalogue=catalogue,
+        assessment_id=assessment_id,
+        categories=list(by_category.values()),
+        answer_fields=shape.answer_fields,
     )
+
+
+def assessment_answers(*, office, catalogue: Catalogue) -> list[SubItemStatus]:
+    """Every reportable sub-item with the office's every answer (the readiness page): three
+    queries whatever the number of answers."""
+    shape = catalogue_shape(catalogue)
+    required = shape.required_field_ids
+    reports = {
+        r.subitem_id: r
+        for r in SubItemReport.objects.filter(assessment__office=office, assessment__catalogue=catalogue)
+    }
+    by_report = {r.pk: r.subitem_id for r in reports.values()}
+    values: dict[int, dict[int, int | None]] = {}
+    for report_id, item_id, value in ChecklistAnswer.objects.filter(report_id__in=by_report).values_list(
+        "report_id", "item_id", "value"
+    ):
+        values.setdefault(by_report[report_id], {})[item_id] = value
+    filled: dict[int, int] = {}
+    for report_id in (
+        AnswerText.objects.filter(report_id__in=by_report, field_id__in=required)
+        .exclude(text="")
+        .values_list("report_id", flat=True)
+    ):
+        filled[by_report[report_id]] = filled.get(by_report[report_id], 0) + 1
+    return [
+        SubItemStatus(
+            subitem=subitem,
+            report=reports.get(subitem.id),
+            values=values.get(subitem.id, {}),
+            filled_fields=filled.get(subitem.id, 0),
+            required_fields=len(required),
+            state=reports[subitem.id].state if subitem.id in reports else ReviewState.NOT_REPORTED,
+        )
+        for subitem in shape.subitems
+        if subitem.reportable
+    ]
 
 
 @dataclass
@@ -205,9 +267,9 @@ class SubItemDetail:
     subitem: SubItem
     status: SubItemStatus
     report: SubItemReport | None
-    answer_fields: list[AnswerField]
+    answer_fields: tuple[FieldShape, ...]
     texts: dict[int, AnswerText]
-    items_by_level: list[tuple[Level, list[ChecklistItem]]]
+    items_by_level: tuple[tuple[Level, tuple[ItemShape, ...]], ...]
 
     @property
     def version(self) -> int:
@@ -216,8 +278,8 @@ class SubItemDetail:
 
 def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     """The sub-item page's data: checklist by level, the office's values and answer texts."""
-    items = list(subitem.checklist_items.order_by("order"))
-    answer_fields = list(AnswerField.objects.filter(catalogue_id=subitem.catalogue_id).order_by("order"))
+    shape = catalogue_shape(subitem.catalogue)
+    own = shape.subitem_by_id[subitem.pk]
     report = (
         SubItemReport.objects.filter(assessment__office=office, subitem=subitem)
         .select_related("updated_by", "assessment__office", "subitem")
@@ -227,20 +289,24 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     texts: dict[int, AnswerText] = {}
     if report is not None:
         values = dict(ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value"))
-        texts = {t.field_id: t for t in AnswerText.objects.filter(report=report)}
-    required_ids = {f.id for f in answer_fields if f.required}
+        texts = {t.field_id: t for t in AnswerText.objects.filter(report=report).only("field_id", "text", "report_id")}
+    required_ids = shape.required_field_ids
     filled = sum(1 for fid, t in texts.items() if fid in required_ids and t.text.strip())
     status = SubItemStatus(
-        subitem=subitem,
+        subitem=own,
         report=report,
-        items=items,
         values=values,
         filled_fields=filled,
         required_fields=len(required_ids),
+        state=report.state if report else ReviewState.NOT_REPORTED,
     )
-    by_level = [(level, [i for i in items if i.level == level.value]) for level in Level]
     return SubItemDetail(
-        subitem=subitem, status=status, report=report, answer_fields=answer_fields, texts=texts, items_by_level=by_level
+        subitem=subitem,
+        status=status,
+        report=report,
+        answer_fields=shape.answer_fields,
+        texts=texts,
+        items_by_level=own.items_by_level,
     )
 
 

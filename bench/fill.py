@@ -36,6 +36,7 @@ from assessments.models import (  # noqa: E402
     SubItem,
     SubItemReport,
 )
+from assessments.services.reports import reports_resummarise  # noqa: E402
 from krs_integration.contract import DIMENSIONS  # noqa: E402
 from krs_integration.models import Indicator  # noqa: E402
 from orgprofile.models import Office  # noqa: E402
@@ -130,6 +131,7 @@ def fill(offices: int, seed: int, *, staff_per_office: int = 1, reviewers: int =
                     )
                 )
         Indicator.objects.bulk_create(indicators, batch_size=5000)
+        reports_resummarise(catalogue=catalogue)
     # Benchmark people never type a password (their sessions are written below): the fast
     # hasher saves minutes of PBKDF2 at 745 accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessments.models import SubItemReport
-from assessments.selectors import assessment_overview, current_catalogue
+from assessments.selectors import assessment_answers, current_catalogue
 from evidence.selectors import evidence_kinds_covered_by_subitem
 from orgprofile.access import office_for_request
 from orgprofile.models import Office
@@ -31,11 +31,12 @@ def readiness(request, code):
     catalogue = current_catalogue()
     if catalogue is None:
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
-    overview = assessment_overview(office=office, catalogue=catalogue)
-    covered = evidence_kinds_covered_by_subitem(assessment=overview.assessment) if overview.assessment else {}
+    statuses = assessment_answers(office=office, catalogue=catalogue)
+    assessment_id = next((s.report.assessment_id for s in statuses if s.report is not None), None)
+    covered = evidence_kinds_covered_by_subitem(assessment=assessment_id) if assessment_id else {}
     kinds = list(catalogue.evidence_kinds.order_by("order"))
     rows = []
-    for status in overview.subitems:
+    for status in statuses:
         missing_fields = status.required_fields - status.filled_fields
         rows.append(
             {
@@ -46,7 +47,7 @@ def readiness(request, code):
                 "ready": not status.unanswered and missing_fields <= 0,
             }
         )
-    return render(request, "reporting/readiness.html", {"office": office, "overview": overview, "rows": rows})
+    return render(request, "reporting/readiness.html", {"office": office, "rows": rows})
 
 
 @require_safe

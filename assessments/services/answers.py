@@ -6,15 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from orgprofile.access import office_edit_check
 from pmqa_site.errors import Stale
 from pmqa_site.roles import Role, role_of
 from pmqa_site.thaidates import format_thai_datetime
 
+from ..catalogue_cache import catalogue_shape
 from ..models import (
-    AnswerField,
     AnswerText,
     Category,
     CategoryAssignment,
@@ -24,7 +23,7 @@ from ..models import (
     SubItemReport,
 )
 from ..selectors import assessment_overview, subitem_detail
-from .reports import assessment_get_or_create, report_get_or_create, report_touch
+from .reports import assessment_get_or_create, report_get_or_create, report_summary, report_touch
 from .review import report_transition
 
 
@@ -83,24 +82,22 @@ def subitem_answers_save(
     report = report_get_or_create(office=office, subitem=subitem)
     report = SubItemReport.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=report.pk)
 
-    item_ids = set(subitem.checklist_items.values_list("id", flat=True))
-    fields = {f.id: f for f in AnswerField.objects.filter(catalogue_id=subitem.catalogue_id)}
-    foreign = (set(values) - item_ids) | (set(texts) - set(fields))
+    shape = catalogue_shape(subitem.catalogue)
+    own = shape.subitem_by_id[subitem.pk]
+    fields = {f.id: f for f in shape.answer_fields}
+    foreign = (set(values) - {i.id for i in own.items}) | (set(texts) - set(fields))
     if foreign:
         raise ValidationError("แบบฟอร์มมีรายการที่ไม่ใช่ของประเด็นนี้ กรุณาโหลดหน้าใหม่")
     if any(v not in (0, 1, None) for v in values.values()):
         raise ValidationError("ค่าในช่องรายการตรวจสอบต้องเป็น 1 (ดำเนินการจริง) หรือ 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")
 
-    saved_answers = {a.item_id: a for a in ChecklistAnswer.objects.filter(report=report)}
-    saved_texts = {t.field_id: t for t in AnswerText.objects.filter(report=report)}
-    current_values = {item_id: a.value for item_id, a in saved_answers.items()}
-    current_texts = {field_id: t.text for field_id, t in saved_texts.items()}
+    current_values = dict(ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value"))
+    current_texts = dict(AnswerText.objects.filter(report=report).values_list("field_id", "text"))
 
     same_page = bool(editor_token) and editor_token == report.last_editor_token
     if base_version != report.version and not same_page and _differs(values, texts, current_values, current_texts):
-        detail = subitem_detail(office=office, subitem=subitem)
         changes = []
-        for level, items in detail.items_by_level:
+        for level, items in own.items_by_level:
             for item in items:
                 if item.id in values and current_values.get(item.id) != values[item.id]:
                     changes.append(
@@ -117,50 +114,88 @@ def subitem_answers_save(
                 )
         raise StaleFormError(report=report, changes=changes)
 
-    # Written in bulk (with their audit history rows): an autosave of a whole sub-item is a
-    # handful of queries, not three per field, on the day every office saves at once.
+    # What changed is written with one upsert per table and its audit rows in one insert: an
+    # autosave costs the same few queries whatever the number of fields, on the day every
+    # office saves at once.
     now = timezone.now()
-    changed: list[str] = []
-    answers_new, answers_changed = [], []
-    for item_id, value in values.items():
-        saved = saved_answers.get(item_id)
-        if saved is None and value is not None:
-            answers_new.append(ChecklistAnswer(report=report, item_id=item_id, value=value, updated_by=user))
-        elif saved is not None and saved.value != value:
-            saved.value, saved.updated_by, saved.updated_at = value, user, now
-            answers_changed.append(saved)
-        else:
-            continue
-        changed.append(f"item:{item_id}")
-    texts_new, texts_changed = [], []
-    for field_id, text in texts.items():
-        text = text.strip()
-        saved = saved_texts.get(field_id)
-        if saved is None and text:
-            texts_new.append(AnswerText(report=report, field_id=field_id, text=text, updated_by=user))
-        elif saved is not None and saved.text != text:
-            saved.text, saved.updated_by, saved.updated_at = text, user, now
-            texts_changed.append(saved)
-        else:
-            continue
-        changed.append(f"field:{field_id}")
-    if answers_new:
-        bulk_create_with_history(answers_new, ChecklistAnswer, default_user=user, default_date=now)
-    if answers_changed:
-        bulk_update_with_history(
-            answers_changed, ChecklistAnswer, ["value", "updated_by", "updated_at"], default_user=user, default_date=now
+    new_values = {
+        item_id: value
+        for item_id, value in values.items()
+        if value != current_values.get(item_id) and not (value is None and item_id not in current_values)
+    }
+    new_texts = {
+        field_id: text.strip()
+        for field_id, text in texts.items()
+        if text.strip() != current_texts.get(field_id, "") and not (not text.strip() and field_id not in current_texts)
+    }
+    if new_values:
+        _upsert_with_history(
+            ChecklistAnswer,
+            [
+                ChecklistAnswer(report=report, item_id=k, value=v, updated_by=user, updated_at=now)
+                for k, v in new_values.items()
+            ],
+            unique=("report", "item"),
+            update=("value", "updated_by", "updated_at"),
+            existing=current_values.keys(),
+            key="item_id",
+            user=user,
+            now=now,
         )
-    if texts_new:
-        bulk_create_with_history(texts_new, AnswerText, default_user=user, default_date=now)
-    if texts_changed:
-        bulk_update_with_history(
-            texts_changed, AnswerText, ["text", "updated_by", "updated_at"], default_user=user, default_date=now
+    if new_texts:
+        _upsert_with_history(
+            AnswerText,
+            [
+                AnswerText(report=report, field_id=k, text=v, updated_by=user, updated_at=now)
+                for k, v in new_texts.items()
+            ],
+            unique=("report", "field"),
+            update=("text", "updated_by", "updated_at"),
+            existing=current_texts.keys(),
+            key="field_id",
+            user=user,
+            now=now,
         )
+    changed = [f"item:{k}" for k in new_values] + [f"field:{k}" for k in new_texts]
     if changed:
-        report = report_touch(report=report, user=user, answers_changed=True)
+        summary = report_summary(
+            subitem=own,
+            values={**current_values, **new_values},
+            texts={**current_texts, **new_texts},
+            required=shape.required_field_ids,
+        )
+        report = report_touch(report=report, user=user, answers_changed=True, summary=summary)
         SubItemReport.objects.filter(pk=report.pk).update(last_editor_token=editor_token)
         report.last_editor_token = editor_token
     return SaveResult(report=report, changed=changed)
+
+
+def _upsert_with_history(model, rows, *, unique, update, existing, key, user, now) -> None:
+    """INSERT ... ON CONFLICT DO UPDATE for `rows`, then their simple_history rows in one insert
+    (+ for a new answer, ~ for a changed one), as django-simple-history itself records them."""
+    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique, update_fields=update)
+    if any(row.pk is None for row in rows):
+        # A database that cannot return the ids of upserted rows: read them back (one query).
+        ids = dict(
+            model.objects.filter(report=rows[0].report, **{f"{key}__in": [getattr(r, key) for r in rows]}).values_list(
+                key, "pk"
+            )
+        )
+        for row in rows:
+            row.pk = ids[getattr(row, key)]
+    history = model.history.model
+    copied = [f.attname for f in model._meta.concrete_fields]
+    history.objects.bulk_create(
+        [
+            history(
+                **{name: getattr(row, name) for name in copied},
+                history_date=now,
+                history_type="~" if getattr(row, key) in existing else "+",
+                history_user=user,
+            )
+            for row in rows
+        ]
+    )
 
 
 def _differs(values, texts, current_values, current_texts) -> bool:
@@ -212,9 +247,10 @@ def category_submit(*, user, office, category: Category) -> list[SubItemReport]:
     to_send = [s for s in overview.subitems if s.state not in (ReviewState.AWAITING, ReviewState.CERTIFIED)]
     if not to_send:
         raise ValidationError(_("หมวด %(n)d ไม่มีประเด็นที่ต้องส่งเพิ่ม") % {"n": category.number})
+    subitems = SubItem.objects.select_related("catalogue").in_bulk([s.subitem.id for s in to_send])
     problems = []
     for status in to_send:
-        missing = subitem_missing(office=office, subitem=status.subitem)
+        missing = subitem_missing(office=office, subitem=subitems[status.subitem.id])
         if missing:
             problems.append(f"{status.subitem.number}: " + ", ".join(missing))
     if problems:
@@ -222,7 +258,7 @@ def category_submit(*, user, office, category: Category) -> list[SubItemReport]:
             _("ยังส่งหมวด %(n)d ไม่ได้ จึงยังไม่ได้ส่งประเด็นใดเลย — %(why)s")
             % {"n": category.number, "why": "; ".join(problems)}
         )
-    return [subitem_submit(user=user, office=office, subitem=s.subitem) for s in to_send]
+    return [subitem_submit(user=user, office=office, subitem=subitems[s.subitem.id]) for s in to_send]
 
 
 @transaction.atomic

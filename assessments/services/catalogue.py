@@ -18,6 +18,7 @@ from ..models import (
     ResultDimension,
     SubItem,
 )
+from .reports import reports_resummarise
 
 
 class CatalogueError(Exception):
@@ -167,6 +168,10 @@ def catalogue_load(*, text: str) -> CatalogueLoadResult:
                     elif item.text != item_text:
                         item.text = item_text
                         item.save(update_fields=["text"])
+    if not created:
+        # A year reloaded in place: the pages' summaries count what the catalogue has now.
+        catalogue.refresh_from_db()
+        reports_resummarise(catalogue=catalogue)
     return CatalogueLoadResult(
         catalogue=catalogue,
         created=created,

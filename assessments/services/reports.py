@@ -6,7 +6,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Assessment, Catalogue, ReviewState, SubItem, SubItemReport
+from .. import scoring
+from ..catalogue_cache import catalogue_shape
+from ..models import AnswerText, Assessment, Catalogue, ChecklistAnswer, ReviewState, SubItem, SubItemReport
 from .review import report_transition
 
 
@@ -26,12 +28,26 @@ def report_get_or_create(*, office, subitem: SubItem) -> SubItemReport:
     return report
 
 
+def report_summary(*, subitem, values: dict[int, int | None], texts: dict[int, str], required) -> dict:
+    """The summary columns of a report (what listing pages show) from its answers."""
+    by_level = {level.value: [values.get(i.id) for i in items] for level, items in subitem.items_by_level}
+    level = scoring.attained_level(by_level)
+    return {
+        "answered": sum(1 for i in subitem.items if values.get(i.id) in (0, 1)),
+        "done": sum(1 for i in subitem.items if values.get(i.id) == 1),
+        "level": level.value if level else "",
+        "fields_filled": sum(1 for field_id in required if (texts.get(field_id) or "").strip()),
+    }
+
+
 # A change by the office after a reviewer's decision puts the sub-item back into the queue.
 STATES_THAT_BECOME_NEW_DATA = {ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED}
 
 
 @transaction.atomic
-def report_touch(*, report: SubItemReport, user, answers_changed: bool = False) -> SubItemReport:
+def report_touch(
+    *, report: SubItemReport, user, answers_changed: bool = False, summary: dict | None = None
+) -> SubItemReport:
     """Record that the office changed something in `report` (a tick, a field, evidence).
 
     After a reviewer's decision this moves the sub-item to "new data". Only a change of the
@@ -39,8 +55,9 @@ def report_touch(*, report: SubItemReport, user, answers_changed: bool = False) 
     answer form carries, so a form is refused as stale only when someone changed what the
     form shows, never because a file was attached meanwhile. Every write path of office data
     on a sub-item calls this; callers have already run orgprofile.access.office_edit_check.
+    `summary` is the report's new summary columns (answers.report_summary) when they changed.
     """
-    changes = {"updated_by": user, "updated_at": timezone.now()}
+    changes = {"updated_by": user, "updated_at": timezone.now(), **(summary or {})}
     if answers_changed:
         changes |= {"version": F("version") + 1, "last_editor_token": ""}
     SubItemReport.objects.filter(pk=report.pk).update(**changes)
@@ -48,3 +65,31 @@ def report_touch(*, report: SubItemReport, user, answers_changed: bool = False) 
     if report.state in STATES_THAT_BECOME_NEW_DATA:
         report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True)
     return report
+
+
+def reports_resummarise(*, catalogue: Catalogue) -> int:
+    """Recompute every report's summary columns of a catalogue (its items or its required
+    answer fields changed). A few queries and one bulk update, whatever the number of offices."""
+    shape = catalogue_shape(catalogue)
+    reports = list(SubItemReport.objects.filter(assessment__catalogue=catalogue).only("id", "subitem_id"))
+    values: dict[int, dict[int, int | None]] = {}
+    for report_id, item_id, value in ChecklistAnswer.objects.filter(
+        report__assessment__catalogue=catalogue
+    ).values_list("report_id", "item_id", "value"):
+        values.setdefault(report_id, {})[item_id] = value
+    texts: dict[int, dict[int, str]] = {}
+    for report_id, field_id, text in AnswerText.objects.filter(report__assessment__catalogue=catalogue).values_list(
+        "report_id", "field_id", "text"
+    ):
+        texts.setdefault(report_id, {})[field_id] = text
+    for report in reports:
+        summary = report_summary(
+            subitem=shape.subitem_by_id[report.subitem_id],
+            values=values.get(report.pk, {}),
+            texts=texts.get(report.pk, {}),
+            required=shape.required_field_ids,
+        )
+        for name, value in summary.items():
+            setattr(report, name, value)
+    SubItemReport.objects.bulk_update(reports, ["answered", "done", "level", "fields_filled"], batch_size=2000)
+    return len(reports)
