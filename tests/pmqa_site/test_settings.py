@@ -108,3 +108,25 @@ def test_compose_services_and_environment_match_settings():
         assert env["DATABASE_URL"].startswith("postgres://")
         assert env["CELERY_BROKER_URL"].startswith("redis://redis:")
     assert {"media", "postgres"} <= set(compose["volumes"])
+
+
+PAGE_UNDER_PRODUCTION = """
+from django.test import Client
+response = Client().get("/accounts/login/", HTTP_HOST="pmqa.example.go.th", secure=True)
+html = response.content.decode()
+print("STATUS", response.status_code)
+print("HASHED", "bootstrap.min." in html and "bootstrap.min.css" not in html)
+print("THAI", "เข้าสู่ระบบ" in html)
+"""
+
+
+def test_production_collects_static_files_and_serves_a_page(tmp_path):
+    """Production runs collectstatic under the compressed manifest storage before gunicorn:
+    every file the vendored assets name must exist, and a page then answers with DEBUG off."""
+    static_root = str(tmp_path / "static")
+    collected = run_manage("collectstatic", "--noinput", env_overrides={"STATIC_ROOT": static_root})
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    page = run_manage("shell", "-c", PAGE_UNDER_PRODUCTION, env_overrides={"STATIC_ROOT": static_root})
+    assert page.returncode == 0, page.stdout + page.stderr
+    assert "STATUS 200" in page.stdout and "HASHED True" in page.stdout and "THAI True" in page.stdout, page.stdout
