@@ -62,6 +62,17 @@ class FieldShape:
     required: bool
 
 
+@dataclass(frozen=True, slots=True)
+class KindShape:
+    id: int
+    code: str
+    title: str
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 @dataclass(frozen=True)
 class CatalogueShape:
     id: int
@@ -70,7 +81,7 @@ class CatalogueShape:
     categories: tuple[CategoryShape, ...]
     subitems: tuple[SubItemShape, ...]
     answer_fields: tuple[FieldShape, ...]
-    evidence_kinds: tuple[tuple[int, str, str], ...]  # (id, code, title)
+    evidence_kinds: tuple[KindShape, ...]
     subitem_by_id: dict[int, SubItemShape] = field(repr=False)
     subitem_by_number: dict[str, SubItemShape] = field(repr=False)
 
@@ -116,7 +127,12 @@ def _build(catalogue: Catalogue) -> CatalogueShape:
         FieldShape(id=f["id"], order=f["order"], title=f["title"], help=f["help"], required=f["required"])
         for f in AnswerField.objects.filter(catalogue=catalogue).order_by("order").values()
     )
-    kinds = tuple(EvidenceKind.objects.filter(catalogue=catalogue).order_by("order").values_list("id", "code", "title"))
+    kinds = tuple(
+        KindShape(id=k, code=code, title=title)
+        for k, code, title in EvidenceKind.objects.filter(catalogue=catalogue)
+        .order_by("order")
+        .values_list("id", "code", "title")
+    )
     return CatalogueShape(
         id=catalogue.pk,
         fiscal_year=catalogue.fiscal_year,

@@ -47,6 +47,28 @@ class SubItemAnswerForm(forms.Form):
     def item_field(self, item):
         return self[f"item_{item.id}"]
 
+    def checklist(self) -> list[tuple]:
+        """(level, rows) for the page, each row the item, its field's name, id, value and
+        errors. The page draws the three buttons itself: iterating Django's radio
+        sub-widgets cost more than all the rest of the sub-item page."""
+        levels = []
+        for level, items in self.detail.items_by_level:
+            rows = []
+            for item in items:
+                bound = self[f"item_{item.id}"]
+                value = bound.value()
+                rows.append(
+                    {
+                        "item": item,
+                        "name": bound.html_name,
+                        "id": bound.auto_id,
+                        "value": "" if value is None else str(value),
+                        "errors": bound.errors,
+                    }
+                )
+            levels.append((level, rows))
+        return levels
+
     def answer_field(self, answer_field):
         return self[f"field_{answer_field.id}"]
 

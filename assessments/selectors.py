@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
 from orgprofile.models import Office
 from orgprofile.windows import current_year_query
@@ -282,7 +282,7 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     own = shape.subitem_by_id[subitem.pk]
     report = (
         SubItemReport.objects.filter(assessment__office=office, subitem=subitem)
-        .select_related("updated_by", "assessment__office", "subitem")
+        .select_related("updated_by", "assessment__office", "subitem__catalogue")
         .first()
     )
     values: dict[int, int | None] = {}
@@ -414,15 +414,20 @@ def review_queue(
 
 
 def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[SubItemReport]:
-    """Sub-item reports whose conversation has messages from the other side this side has not read."""
+    """Sub-item reports whose conversation has messages from the other side this side has not
+    read. Starts from the other side's messages (of one office when given), so that its cost
+    follows the messages, not every report of the year."""
     other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
     read_at = ConversationRead.objects.filter(report=OuterRef("report"), side=side).values("read_at")[:1]
-    unread = (
-        Message.objects.filter(report=OuterRef("pk"), side=other)
-        .annotate(read_at=Subquery(read_at))
-        .filter(Q(read_at__isnull=True) | Q(created_at__gt=F("read_at")))
-    )
-    reports = SubItemReport.objects.filter(Exists(unread))
+    messages = Message.objects.filter(side=other)
+    reports = SubItemReport.objects.all()
     if office is not None:
+        messages = messages.filter(report__assessment__office=office)
         reports = reports.filter(assessment__office=office)
+    unread = (
+        messages.annotate(read_at=Subquery(read_at))
+        .filter(Q(read_at__isnull=True) | Q(created_at__gt=F("read_at")))
+        .values("report_id")
+    )
+    reports = reports.filter(pk__in=unread)
     return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])

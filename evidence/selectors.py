@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assessments.models import EvidenceKind, SubItemReport
+from assessments.catalogue_cache import KindShape, catalogue_shape
+from assessments.models import SubItemReport
 from orgprofile.windows import current_fiscal_year as fiscal_year_now
 
 from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
@@ -14,7 +15,7 @@ from .validation import budget_bytes, human_size, photo_max_bytes
 @dataclass
 class EvidencePanel:
     items: list[Evidence]
-    kinds: list[EvidenceKind]
+    kinds: list[KindShape]
     budget: int
     used: int
     photo_max: int
@@ -43,7 +44,7 @@ class EvidencePanel:
         return min(100, round(self.used * 100 / self.budget)) if self.budget else 100
 
     @property
-    def link_kind(self) -> EvidenceKind | None:
+    def link_kind(self) -> KindShape | None:
         return next((k for k in self.kinds if k.code == "photos_links"), None)
 
 
@@ -73,7 +74,7 @@ def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
         .select_related("kind", "uploaded_by", "superseded_by")
         .order_by("kind__order", "uploaded_at", "pk")
     )
-    kinds = list(EvidenceKind.objects.filter(catalogue__subitems=report.subitem_id))
+    kinds = list(catalogue_shape(report.subitem.catalogue).evidence_kinds)
     return EvidencePanel(
         items=items,
         kinds=kinds,

@@ -59,12 +59,12 @@ def offices_visible_to(user) -> QuerySet[Office]:
 def office_for_request(request, code: str) -> Office:
     """The office a page is about, named by its code in the URL: 404 if there is no such
     office, the Thai 403 page if this user may not read it."""
+    own = office_of(request.user)  # loaded with the user (orgprofile.auth)
+    if own is not None and own.code == code and own.is_active:
+        return own
     office = get_object_or_404(Office, code=code, is_active=True)
     if not office_may_view(user=request.user, office=office):
         raise PermissionDenied(_("ท่านดูได้เฉพาะข้อมูลของสำนักงานที่ท่านสังกัดเท่านั้น"))
-    membership = _membership(request.user)
-    if membership is not None and membership.office_id == office.pk:
-        membership.office = office  # the page and its menu reuse the row just read
     return office
 
 

@@ -15,6 +15,8 @@ class Role(models.TextChoices):
 
 
 OFFICE_ROLES = frozenset({Role.ESA_STAFF, Role.ESA_COORDINATOR})
+# A user in several role groups has the first of these.
+ROLE_PRECEDENCE = (Role.ADMIN, Role.OBEC_REVIEWER, Role.ESA_COORDINATOR, Role.ESA_STAFF)
 CENTRAL_ROLES = frozenset({Role.OBEC_REVIEWER, Role.ADMIN})
 
 # Model permissions each role's group holds, as "app_label.codename". Object-level rules
@@ -59,11 +61,13 @@ def role_of(user) -> Role | None:
     if cached != "unset":
         return cached
     names = {g.name for g in user.groups.all()}
-    role = next(
-        (r for r in (Role.ADMIN, Role.OBEC_REVIEWER, Role.ESA_COORDINATOR, Role.ESA_STAFF) if r.value in names), None
-    )
-    if role is None and user.is_superuser:
-        role = Role.ADMIN
+    return remember_role(user, next((r.value for r in ROLE_PRECEDENCE if r.value in names), None))
+
+
+def remember_role(user, group_name: str | None) -> Role | None:
+    """Keep on the user object the role its highest role group gives (a superuser in none is
+    an admin), so that asking again costs nothing. The auth backend loads it with the user."""
+    role = Role(group_name) if group_name else (Role.ADMIN if user.is_superuser else None)
     user._pmqa_role = role
     return role
 

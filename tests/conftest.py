@@ -69,7 +69,7 @@ def client_for(client):
     """A logged-in test client for a user: client_for(staff)."""
 
     def login(user):
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend="orgprofile.auth.OfficeUserBackend")
         return client
 
     return login

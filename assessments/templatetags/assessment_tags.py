@@ -1,4 +1,15 @@
+"""Tags of the self-assessment pages. The ones used once per row of a list (state and level
+badges, a sub-item's URL) build their few characters in Python: on a page listing every
+sub-item or every waiting item, a sub-template or a URL resolution per row is most of the
+page's cost (see README, "Performance")."""
+
+from functools import cache
+from urllib.parse import quote
+
 from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_POINTS, ReviewState
 
@@ -11,12 +22,43 @@ STATE_CLASSES = {
     ReviewState.NOT_CERTIFIED: "bg-danger",
     ReviewState.NEW_DATA: "bg-info text-dark",
 }
+# Placeholders every converter of the office URLs accepts (<str:code>, <int:number>, <str:number>).
+_CODE, _NUMBER = "4242424242", "9898989898"
+# What Django's reverse() leaves unquoted in a path argument.
+_SAFE = "/~:@!$&'()*+,;="
 
 
-@register.inclusion_tag("assessments/partials/state_badge.html")
+@register.simple_tag
 def state_badge(state):
     state = state or ReviewState.NOT_REPORTED
-    return {"label": ReviewState(state).label, "css": STATE_CLASSES[state]}
+    return format_html('<span class="badge state-badge {}">{}</span>', STATE_CLASSES[state], ReviewState(state).label)
+
+
+@register.simple_tag
+def level_badge(level, points=None):
+    """The level a sub-item reached, with its points; or that it has not reached Basic yet."""
+    if level:
+        return format_html('<span class="badge bg-primary">{} ({})</span>', level.label, points or LEVEL_POINTS[level])
+    return format_html('<span class="badge bg-light text-dark border">{}</span>', _("ยังไม่ถึง Basic"))
+
+
+@cache
+def _pattern(name: str, with_number: bool) -> tuple[str, ...]:
+    """The URL split around its placeholders: (before the code, between, after the number)."""
+    url = reverse(name, args=[_CODE, _NUMBER] if with_number else [_CODE])
+    before, rest = url.split(_CODE, 1)
+    return (before, *rest.split(_NUMBER, 1)) if with_number else (before, rest)
+
+
+@register.simple_tag
+def office_url(name, code, number=None):
+    """{% office_url "assessments:subitem" office.code "1.1.1" %}: reverse() once per process and
+    URL name, then only the office's code and the number put in (a list of 23 or 50 rows)."""
+    parts = _pattern(name, number is not None)
+    code = quote(str(code), safe=_SAFE)
+    if number is None:
+        return parts[0] + code + parts[1]
+    return parts[0] + code + parts[1] + quote(str(number), safe=_SAFE) + parts[2]
 
 
 @register.filter

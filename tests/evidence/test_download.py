@@ -15,7 +15,7 @@ def evidence(client_for, staff, report, kinds, upload):
 
 @pytest.mark.parametrize("who", ["staff", "coordinator", "reviewer", "admin_user"])
 def test_office_users_reviewers_and_admins_may_read(who, request, client, evidence):
-    client.force_login(request.getfixturevalue(who), backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(request.getfixturevalue(who), backend="orgprofile.auth.OfficeUserBackend")
     response = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")

@@ -30,7 +30,7 @@ def test_admin_delete_page_is_refused(client, staff, report, kinds, upload, djan
     evidence = evidence_upload(
         report=report, user=staff, kind=kinds["project"], uploaded=upload_file("ก.pdf", corpus.valid_pdf())
     )
-    client.force_login(superuser, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(superuser, backend="orgprofile.auth.OfficeUserBackend")
     url = reverse("admin:evidence_evidence_delete", args=[evidence.pk])
     assert client.post(url, {"post": "yes"}).status_code == 403
     assert Evidence.objects.filter(pk=evidence.pk).exists()

@@ -99,7 +99,7 @@ def test_setting_adds_the_backend_after_axes(monkeypatch):
         text=True,
         check=True,
     ).stdout
-    assert out.index("axes") < out.index("KRSBackend") < out.index("ModelBackend")
+    assert out.index("axes") < out.index("KRSBackend") < out.index("OfficeUserBackend")
 
 
 def test_a_hanging_krs_delays_a_local_login_by_the_short_auth_timeout_only(krs_auth, reviewer, settings, monkeypatch):

@@ -232,7 +232,7 @@ def test_every_url_is_classified():
 @pytest.mark.parametrize("role", [ANON, STAFF_A, COORD_A, STAFF_B, REVIEWER, ADMIN])
 def test_get_matrix(client, world, role):
     if role != ANON:
-        client.force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world["users"][role], backend="orgprofile.auth.OfficeUserBackend")
     failures = []
     for route, name in url_patterns():
         url = fill(route, world["params"])
@@ -252,7 +252,7 @@ def test_get_matrix(client, world, role):
 @pytest.mark.parametrize("role", [ANON, STAFF_B, REVIEWER, STAFF_A])
 def test_post_matrix_refusals_change_nothing(client, world, role):
     if role != ANON:
-        client.force_login(world["users"][role], backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(world["users"][role], backend="orgprofile.auth.OfficeUserBackend")
     failures = []
     for route, name in url_patterns():
         if role in POST_ALLOWED.get(name, set()):
