@@ -34,7 +34,7 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("", _("รอพิจารณา (รอการรับรองผล + มีข้อมูลใหม่)"))] + list(ReviewState.choices),
     )
-    office = forms.CharField(label=_("รหัสสำนักงาน"), required=False, max_length=20)
+    office = forms.CharField(label=_("ค้นหาสำนักงาน (รหัสหรือชื่อ)"), required=False, max_length=100)
     kind = forms.ChoiceField(label=_("ประเภท"), required=False, choices=[("", _("ทั้งหมด"))] + list(Office.Kind.choices))
     category = forms.TypedChoiceField(
         label=_("หมวด"),

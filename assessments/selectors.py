@@ -3,9 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from orgprofile.models import Office
 from orgprofile.windows import current_year_query
+from pmqa_site import clock
+from pmqa_site.paging import keyset_page
 
 from . import scoring
 from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
@@ -362,55 +365,63 @@ def changes_since_last_decision(*, report: SubItemReport, detail: "SubItemDetail
 
 @dataclass
 class QueuePage:
-    rows: list
+    rows: list[dict]  # id, state, since, waited, office code/name/kind, sub-item number/title
     counts: dict
     total: int
-    page: int
-    pages: int
+    after: str | None  # the next page's cursor
+    first: bool
 
 
 def review_queue(
-    *,
-    state: str | None = None,
-    office_code: str = "",
-    kind: str = "",
-    category: int | None = None,
-    page: int = 1,
-    per_page: int = 50,
+    *, state: str | None = None, search: str = "", kind: str = "", category: int | None = None, after: str | None = None
 ) -> QueuePage:
-    """Sub-items for reviewers across all offices, longest-waiting first, in 5 queries."""
+    """Sub-items for reviewers across all offices, longest-waiting first, a page at a time
+    (keyset: the cost of a page does not grow with the number of offices). Counts per state
+    come from one aggregate; `search` matches an office's code or a part of its name."""
     catalogue = current_catalogue()
     base = SubItemReport.objects.filter(assessment__catalogue=catalogue)
-    if office_code:
-        base = base.filter(assessment__office__code=office_code)
+    offices = Office.objects.filter(is_active=True)
+    if search:
+        match = Q(code__iexact=search) | Q(name__icontains=search)
+        offices = offices.filter(match)
+        base = base.filter(assessment__office__in=offices)
     if kind:
         base = base.filter(assessment__office__kind=kind)
+        offices = offices.filter(kind=kind)
     if category:
         base = base.filter(subitem__category__number=category)
     counts = {s: 0 for s in ReviewState.values}
     for row in base.values("state").annotate(n=Count("id")):
         counts[row["state"]] = row["n"]
     # "Not reported" also covers sub-items an office has not opened yet (no row at all).
-    offices = Office.objects.filter(is_active=True)
-    subitems = SubItem.objects.filter(catalogue=catalogue, reportable=True)
-    if office_code:
-        offices = offices.filter(code=office_code)
-    if kind:
-        offices = offices.filter(kind=kind)
-    if category:
-        subitems = subitems.filter(category__number=category)
-    expected = offices.count() * subitems.count()
-    counts[ReviewState.NOT_REPORTED] = max(
-        0, expected - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED)
+    shape = catalogue_shape(catalogue) if catalogue else None
+    reportable = sum(
+        1 for s in (shape.subitems if shape else ()) if s.reportable and (not category or s.category_number == category)
     )
-    rows = base.filter(state=state) if state else base.filter(state__in=QUEUE_STATES)
-    total = rows.count()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    rows = rows.select_related("assessment__office", "subitem__category").order_by("state_changed_at", "id")[
-        (page - 1) * per_page : page * per_page
-    ]
-    return QueuePage(rows=list(rows), counts=counts, total=total, page=page, pages=pages)
+    counts[ReviewState.NOT_REPORTED] = max(
+        0, offices.count() * reportable - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED)
+    )
+    states = [state] if state else list(QUEUE_STATES)
+    total = sum(counts[s] for s in states)
+    rows = base.filter(state__in=states).annotate(since=Coalesce("state_changed_at", "updated_at"))
+    page = keyset_page(
+        rows.values(
+            "id",
+            "state",
+            "since",
+            "assessment__office__code",
+            "assessment__office__name",
+            "assessment__office__kind",
+            "subitem__number",
+            "subitem__title",
+        ),
+        order=("since", "id"),
+        after=after,
+    )
+    now = clock.now()
+    for row in page.rows:
+        row["waited"] = now - row["since"]
+    return QueuePage(rows=page.rows, counts=counts, total=total, after=page.after, first=page.first)
 
 
 def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[SubItemReport]:

@@ -1,5 +1,8 @@
 """Reviewer pages: the queue across all offices, one sub-item's review page, bulk certify."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,25 +33,24 @@ from ..services.review import report_decide, reports_certify_many
 def review_home(request):
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    try:
-        page = int(request.GET.get("page", 1))
-    except ValueError:
-        page = 1
     queue = review_queue(
         state=filters.get("state") or None,
-        office_code=filters.get("office") or "",
+        search=filters.get("office") or "",
         kind=filters.get("kind") or "",
         category=filters.get("category"),
-        page=page,
+        after=request.GET.get("after") or None,
     )
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
         request,
         "assessments/review_home.html",
         {
             "form": form,
             "queue": queue,
+            "overdue": timedelta(days=settings.PMQA_REVIEW_OVERDUE_DAYS),
             "unread": unread_conversations(side=Message.Side.CENTRAL),
-            "querystring": request.GET.urlencode(),
+            "querystring": query.urlencode(),
         },
     )
 

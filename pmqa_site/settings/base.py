@@ -247,6 +247,8 @@ LOGGING["loggers"]["pmqa.audit"] = {"level": "INFO"}
 # count it. The upload page's browser check reads this (data-budget), Django refuses on it,
 # and the reverse proxy's client_max_body_size is derived from it (README, "Evidence").
 PMQA_EVIDENCE_BUDGET_BYTES = 2_097_152
+# The reviewers' queue marks items that have waited longer than this for a decision.
+PMQA_REVIEW_OVERDUE_DAYS = env.int("PMQA_REVIEW_OVERDUE_DAYS", default=7)
 # A phone photo is often larger than the budget before it is scaled and turned into PDF.
 PMQA_EVIDENCE_PHOTO_MAX_BYTES = 5 * PMQA_EVIDENCE_BUDGET_BYTES
 # Production behind nginx: serve files with X-Accel-Redirect to this internal location

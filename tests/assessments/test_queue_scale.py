@@ -46,12 +46,13 @@ def count(client, url):
 def test_queue_queries_do_not_grow_with_offices(client_for, reviewer, catalogue):
     client = client_for(reviewer)
     build(catalogue, 5)
+    client.get(reverse("assessments:queue"))  # the process reads the catalogue once
     small, _ = count(client, reverse("assessments:queue"))
     build(catalogue, 240)
     assert SubItemReport.objects.count() == 245 * 23
     large, response = count(client, reverse("assessments:queue"))
     assert large == small, f"{small} queries with 5 offices, {large} with 245"
-    assert large <= 20
+    assert large <= 8
     html = response.content.decode()
     assert html.count("data-report=") == 50  # one page
     awaiting = SubItemReport.objects.filter(state=ReviewState.AWAITING).count()
