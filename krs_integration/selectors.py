@@ -3,10 +3,11 @@
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 
 from assessments.models import ResultDimension
 from orgprofile.models import Office
+from pmqa_site.paging import keyset_page
 
 from .contract import DIMENSIONS
 from .models import Indicator, SyncOfficeResult, SyncRun
@@ -68,7 +69,7 @@ def office_last_attempt(*, office: Office, fiscal_year: int) -> SyncOfficeResult
 
 @dataclass
 class NationalRow:
-    office: Office
+    office: dict  # code, name, kind
     total: int
     achieved: int
     by_dimension: list[tuple[int, int]]  # (achieved, total) per 7.1-7.6
@@ -78,23 +79,32 @@ class NationalRow:
         return round(100 * self.achieved / self.total, 1) if self.total else None
 
 
-def national_summary(*, fiscal_year: int, offices) -> tuple[list[NationalRow], list[tuple[int, int]]]:
-    """Indicators achieved per office and per dimension, in two queries whatever the size."""
-    offices = list(offices.order_by("kind", "name"))
+@dataclass
+class NationalPage:
+    rows: list[NationalRow]
+    totals: list[tuple[int, int]]  # (achieved, total) per 7.1-7.6, every office
+    offices: int  # offices listed, every page
+    synced: int  # of them, those with indicators
+    after: str | None
+    first: bool
+
+
+def national_summary(*, fiscal_year: int, offices, after: str | None = None, per_page: int = 50) -> NationalPage:
+    """Indicators achieved per office (a page of offices, keyset) and per dimension (every
+    office, one aggregate). Four queries whatever the number of offices."""
+    page = keyset_page(offices.values("id", "code", "name", "kind"), order=("kind", "name", "id"), after=after)
+    current = Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True)
     counts = (
-        Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True, office__in=[o.pk for o in offices])
+        current.filter(office__in=[o["id"] for o in page.rows])
         .values("office_id", "dimension_code")
         .annotate(total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True)))
     )
     cells: dict[int, dict[str, tuple[int, int]]] = {}
     for row in counts:
         cells.setdefault(row["office_id"], {})[row["dimension_code"]] = (row["achieved"], row["total"])
-    rows, totals = [], [[0, 0] for _ in DIMENSIONS]
-    for office in offices:
-        per = [cells.get(office.pk, {}).get(code, (0, 0)) for code in DIMENSIONS]
-        for index, (achieved, total) in enumerate(per):
-            totals[index][0] += achieved
-            totals[index][1] += total
+    rows = []
+    for office in page.rows:
+        per = [cells.get(office["id"], {}).get(code, (0, 0)) for code in DIMENSIONS]
         rows.append(
             NationalRow(
                 office=office,
@@ -103,7 +113,24 @@ def national_summary(*, fiscal_year: int, offices) -> tuple[list[NationalRow], l
                 by_dimension=per,
             )
         )
-    return rows, [tuple(t) for t in totals]
+    everywhere = current.filter(office__in=offices)
+    by_dimension = {
+        row["dimension_code"]: (row["achieved"], row["total"])
+        for row in everywhere.values("dimension_code").annotate(
+            total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True))
+        )
+    }
+    listed = offices.aggregate(
+        n=Count("id"), synced=Count("id", filter=Q(Exists(current.filter(office=OuterRef("pk")))))
+    )
+    return NationalPage(
+        rows=rows,
+        totals=[by_dimension.get(code, (0, 0)) for code in DIMENSIONS],
+        offices=listed["n"],
+        synced=listed["synced"],
+        after=page.after,
+        first=page.first,
+    )
 
 
 def sync_runs_recent(*, limit: int = 50):

@@ -55,21 +55,24 @@ def office_category7(request, code):
 @role_required(*CENTRAL_ROLES)
 def national(request):
     fiscal_year = _fiscal_year(request)
-    rows, totals = (
-        selectors.national_summary(fiscal_year=fiscal_year, offices=offices_visible_to(request.user))
+    page = (
+        selectors.national_summary(
+            fiscal_year=fiscal_year, offices=offices_visible_to(request.user), after=request.GET.get("after")
+        )
         if fiscal_year
-        else ([], [])
+        else None
     )
     titles = selectors.dimension_titles(fiscal_year=fiscal_year) if fiscal_year else {}
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
         request,
         "krs_integration/national.html",
         {
             "fiscal_year": fiscal_year,
-            "rows": rows,
-            "totals": totals,
+            "page": page,
             "dimensions": list(titles.items()),
-            "synced_offices": sum(1 for r in rows if r.total),
+            "querystring": query.urlencode(),
         },
     )
 

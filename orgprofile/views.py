@@ -8,6 +8,7 @@ a refusal becomes a response through pmqa_site.web.
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from pmqa_site import web
 from pmqa_site.decorators import role_required
+from pmqa_site.paging import keyset_page
 from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
 
 from . import windows
@@ -78,12 +80,33 @@ def own_office(request):
 @require_safe
 @role_required(*CENTRAL_ROLES)
 def office_list(request):
-    offices = Office.objects.filter(is_active=True).order_by("kind", "province", "name")
+    """The registry a page at a time (keyset), with a search by code or a part of the name."""
+    offices = Office.objects.filter(is_active=True)
     kind = request.GET.get("kind")
     if kind in Office.Kind.values:
         offices = offices.filter(kind=kind)
+    search = (request.GET.get("q") or "").strip()[:100]
+    if search:
+        offices = offices.filter(Q(code__iexact=search) | Q(name__icontains=search) | Q(province__icontains=search))
+    page = keyset_page(
+        offices.values("id", "code", "name", "kind", "province", "is_demo"),
+        order=("kind", "province", "name", "id"),
+        after=request.GET.get("after"),
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
     return render(
-        request, "orgprofile/office_list.html", {"offices": offices, "kind": kind, "kinds": Office.Kind.choices}
+        request,
+        "orgprofile/office_list.html",
+        {
+            "page": page,
+            "total": offices.count(),
+            "kind": kind,
+            "kinds": Office.Kind.choices,
+            "kind_labels": dict(Office.Kind.choices),
+            "search": search,
+            "querystring": query.urlencode(),
+        },
     )
 
 
