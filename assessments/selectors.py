@@ -279,6 +279,24 @@ class SubItemDetail:
         return self.report.version if self.report else 0
 
 
+def subitem_form_detail(*, subitem: SubItem) -> SubItemDetail:
+    """What the answer form needs to read a posted form: the sub-item's items and fields, from
+    the catalogue held in memory. No query (a save reads what is saved itself, under a lock)."""
+    shape = catalogue_shape(subitem.catalogue)
+    own = shape.subitem_by_id[subitem.pk]
+    status = SubItemStatus(
+        subitem=own, report=None, values={}, filled_fields=0, required_fields=len(shape.required_field_ids)
+    )
+    return SubItemDetail(
+        subitem=subitem,
+        status=status,
+        report=None,
+        answer_fields=shape.answer_fields,
+        texts={},
+        items_by_level=own.items_by_level,
+    )
+
+
 def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     """The sub-item page's data: checklist by level, the office's values and answer texts."""
     shape = catalogue_shape(subitem.catalogue)

@@ -23,7 +23,7 @@ from ..models import (
     SubItemReport,
 )
 from ..selectors import assessment_overview, subitem_detail
-from .reports import assessment_get_or_create, report_get_or_create, report_summary, report_touch
+from .reports import assessment_get_or_create, report_get_or_create, report_locked, report_summary, report_touch
 from .review import report_transition
 
 
@@ -79,8 +79,7 @@ def subitem_answers_save(
     page than `editor_token`), and saying something else than what is saved.
     """
     office_edit_check(user=user, office=office)
-    report = report_get_or_create(office=office, subitem=subitem)
-    report = SubItemReport.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=report.pk)
+    report = report_locked(office=office, subitem=subitem)
 
     shape = catalogue_shape(subitem.catalogue)
     own = shape.subitem_by_id[subitem.pk]
@@ -164,9 +163,9 @@ def subitem_answers_save(
             texts={**current_texts, **new_texts},
             required=shape.required_field_ids,
         )
-        report = report_touch(report=report, user=user, answers_changed=True, summary=summary)
-        SubItemReport.objects.filter(pk=report.pk).update(last_editor_token=editor_token)
-        report.last_editor_token = editor_token
+        report = report_touch(
+            report=report, user=user, answers_changed=True, summary=summary, editor_token=editor_token, locked=True
+        )
     return SaveResult(report=report, changed=changed)
 
 

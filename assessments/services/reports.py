@@ -44,9 +44,29 @@ def report_summary(*, subitem, values: dict[int, int | None], texts: dict[int, s
 STATES_THAT_BECOME_NEW_DATA = {ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED}
 
 
+def report_locked(*, office, subitem: SubItem) -> SubItemReport:
+    """The office's report on `subitem`, locked for this transaction (created on first use)."""
+    report = (
+        SubItemReport.objects.select_for_update(of=("self",))
+        .select_related("updated_by")
+        .filter(assessment__office=office, subitem=subitem)
+        .first()
+    )
+    if report is None:
+        created = report_get_or_create(office=office, subitem=subitem)
+        report = SubItemReport.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=created.pk)
+    return report
+
+
 @transaction.atomic
 def report_touch(
-    *, report: SubItemReport, user, answers_changed: bool = False, summary: dict | None = None
+    *,
+    report: SubItemReport,
+    user,
+    answers_changed: bool = False,
+    summary: dict | None = None,
+    editor_token: str = "",
+    locked: bool = False,
 ) -> SubItemReport:
     """Record that the office changed something in `report` (a tick, a field, evidence).
 
@@ -55,13 +75,19 @@ def report_touch(
     answer form carries, so a form is refused as stale only when someone changed what the
     form shows, never because a file was attached meanwhile. Every write path of office data
     on a sub-item calls this; callers have already run orgprofile.access.office_edit_check.
-    `summary` is the report's new summary columns (answers.report_summary) when they changed.
+    `summary` is the report's new summary columns (report_summary) when they changed, and
+    `editor_token` the page that changed the answers. `locked`: the caller holds the row's lock
+    (select_for_update), so the row in memory is the row in the database and need not be read.
     """
     changes = {"updated_by": user, "updated_at": timezone.now(), **(summary or {})}
     if answers_changed:
-        changes |= {"version": F("version") + 1, "last_editor_token": ""}
+        changes |= {"version": report.version + 1 if locked else F("version") + 1, "last_editor_token": editor_token}
     SubItemReport.objects.filter(pk=report.pk).update(**changes)
-    report.refresh_from_db()
+    if locked:
+        for name, value in changes.items():
+            setattr(report, name, value)
+    else:
+        report.refresh_from_db()
     if report.state in STATES_THAT_BECOME_NEW_DATA:
         report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True)
     return report

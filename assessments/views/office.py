@@ -17,7 +17,13 @@ from pmqa_site.roles import ALL_ROLES, Role
 
 from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, ReviewEvent, ReviewState, SubItem
-from ..selectors import assessment_overview, current_catalogue, subitem_detail, unread_conversations
+from ..selectors import (
+    assessment_overview,
+    current_catalogue,
+    subitem_detail,
+    subitem_form_detail,
+    unread_conversations,
+)
 from ..services.answers import (
     StaleFormError,
     category_assign,
@@ -134,7 +140,7 @@ def subitem_page(request, code, number: str):
 
 def _subitem_save(request, office, subitem):
     """A full save (the button) or an autosave (htmx): the same service, two renderings."""
-    detail = subitem_detail(office=office, subitem=subitem)
+    detail = subitem_form_detail(subitem=subitem)
     form = SubItemAnswerForm(request.POST, detail=detail)
     outcome = web.Outcome(ok=False)
     if form.is_valid():
