@@ -46,3 +46,14 @@ class RefusedAccess(models.Model):
             method=request.method[:10],
             reason=reason[:500],
         )
+
+
+class Heartbeat(models.Model):
+    """The last time a periodic job ran (the Celery beat's heartbeat, run by a worker): the
+    readiness check reads it, so a stopped beat or worker shows on the admin's page."""
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"

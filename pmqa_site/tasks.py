@@ -4,6 +4,8 @@ from celery import current_app, shared_task
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .models import Heartbeat
+
 
 @shared_task(name="pmqa_site.health_check", time_limit=30, soft_time_limit=20)
 def health_check(token: str) -> dict:
@@ -36,3 +38,10 @@ def enqueue_on_commit(task_name: str, *args) -> None:
     embedded default the task then runs in this process (CELERY_TASK_ALWAYS_EAGER).
     """
     transaction.on_commit(lambda: enqueue(task_name, *args))
+
+
+@shared_task(name="pmqa_site.beat_heartbeat", time_limit=30, soft_time_limit=20)
+def beat_heartbeat() -> str:
+    """Sent by Celery beat every minute and run by a worker: proof that both are alive."""
+    Heartbeat.objects.update_or_create(name="beat", defaults={"at": timezone.now()})
+    return "ok"

@@ -8,13 +8,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .health import ReadinessView
 
 admin.site.site_header = "PMQA 4.0 สพฐ. — ผู้ดูแลระบบ"
 admin.site.site_title = "PMQA 4.0"
 admin.site.index_title = "จัดการข้อมูลระบบ"
 
 site_patterns = (
-    [path("healthz/", views.healthz, name="healthz")],
+    [
+        path("healthz/", views.healthz, name="healthz"),
+        path("healthz/ready/", ReadinessView.as_view(), name="readiness"),
+    ],
     "site",
 )
 

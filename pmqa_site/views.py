@@ -2,9 +2,10 @@
 floor that knows the user's office (orgprofile.views.home)."""
 
 import logging
+import sys
 
 from django.contrib.auth.views import LoginView
-from django.db import connection
+from django.db import InterfaceError, OperationalError
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -46,12 +47,17 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    """The Thai 500 page; when the database cannot be reached, the Thai 503 page that says
+    the service will be back (both static: neither may need the database)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response
     return render(request, "500.html", status=500)
 
 
 @require_GET
 def healthz(request):
-    """Liveness for the reverse proxy and compose: the process answers and the database too."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness: the process answers. Readiness (the services behind it) is /healthz/ready/."""
     return JsonResponse({"status": "ok"})

@@ -15,6 +15,7 @@ from orgprofile.access import office_for_request
 from orgprofile.models import Office
 from pmqa_site import clock, web
 from pmqa_site.decorators import role_required
+from pmqa_site.health import system_readiness
 from pmqa_site.roles import ALL_ROLES, Role
 
 from .forms import AuditFilterForm
@@ -60,6 +61,7 @@ def manage_home(request):
             "office_count": Office.objects.filter(is_active=True).count(),
             "user_count": get_user_model().objects.filter(is_active=True).count(),
             "now": clock.now(),
+            "health": system_readiness(),
         },
     )
 

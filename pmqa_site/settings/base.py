@@ -8,6 +8,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+import sentry_sdk
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -41,11 +43,13 @@ INSTALLED_APPS = [
     "evidence",
     "krs_integration",
     "reporting",
+    "health_check",
 ]
 
 MIDDLEWARE = [
     # First, so that "the instant a request arrived" is taken before anything else runs.
     "pmqa_site.clock.RequestTimeMiddleware",
+    "pmqa_site.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -86,9 +90,18 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------
 # The embedded default is SQLite in WAL mode, so that readers do not block the writer;
 # IMMEDIATE transactions make concurrent writers queue instead of failing with "locked".
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
-}
+_database_url = env("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+try:
+    _database = environ.Env.db_url_config(_database_url)
+except Exception as exc:  # django-environ raises several kinds for a malformed URL
+    raise ImproperlyConfigured(
+        "DATABASE_URL is not a database URL (postgres://user:password@host:5432/name); see .env.example."
+    ) from exc
+if not _database.get("ENGINE") or (_database["ENGINE"] != "django.db.backends.sqlite3" and not _database.get("NAME")):
+    raise ImproperlyConfigured(
+        "DATABASE_URL names no database (postgres://user:password@host:5432/name); see .env.example."
+    )
+DATABASES = {"default": _database}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
@@ -147,6 +160,12 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
 
 STORAGE_BACKEND = env("STORAGE_BACKEND", default="local")
 if STORAGE_BACKEND == "s3":
+    # Evidence, pictures and books in an S3-compatible object store (SeaweedFS here, MinIO,
+    # Ceph or a cloud bucket elsewhere: only these variables change). Objects are private;
+    # every download goes through a permission-checked view that streams the object.
+    for _name in ("AWS_STORAGE_BUCKET_NAME", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        if not env(_name, default=""):
+            raise ImproperlyConfigured(f"STORAGE_BACKEND=s3 needs {_name} (see .env.example).")
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -155,13 +174,17 @@ if STORAGE_BACKEND == "s3":
             "region_name": env("AWS_S3_REGION_NAME", default=None),
             "access_key": env("AWS_ACCESS_KEY_ID"),
             "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
-else:
+elif STORAGE_BACKEND == "local":
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+else:
+    raise ImproperlyConfigured("STORAGE_BACKEND must be local or s3 (see .env.example).")
 STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -190,7 +213,10 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Proof for the readiness check that the beat and a worker are alive (pmqa_site.health).
+    "heartbeat": {"task": "pmqa_site.beat_heartbeat", "schedule": 60.0},
+}
 
 # --- Forms and pages ---------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -219,15 +245,34 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# LOG_FORMAT=json: one JSON object per line (python-json-logger), for a log collector;
+# plain (the default here, json in production): for a person reading a terminal.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"refusals_without_traceback": {"()": "pmqa_site.logs.RefusalsWithoutTraceback"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("plain", "json") else "plain",
+            "filters": ["refusals_without_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # One line per request (pmqa_site.logs); off unless asked for on a laptop.
+        "pmqa.request": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")},
     },
 }
 CSRF_FAILURE_VIEW = "pmqa_site.views.csrf_failure"
@@ -276,3 +321,16 @@ CELERY_BEAT_SCHEDULE["krs-nightly-sync"] = {
     "task": "krs_integration.sync_all_offices",
     "schedule": crontab(hour=env.int("KRS_SYNC_HOUR", default=2), minute=0),
 }
+
+# --- Error reporting (optional) -------------------------------------------------------------
+# SENTRY_DSN set: unexpected errors go to Sentry (or a compatible service such as GlitchTip).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk  # an optional service: loaded only when configured
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+    )

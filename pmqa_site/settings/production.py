@@ -7,9 +7,11 @@ variable stops start-up with a message that names it.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import DATABASES, STORAGES, env
+from .base import DATABASES, LOGGING, STORAGES, env
 
 DEBUG = False
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
+LOGGING["loggers"]["pmqa.request"]["level"] = env("REQUEST_LOG_LEVEL", default="INFO")
 
 
 def _required(name: str) -> str:
@@ -22,6 +24,8 @@ def _required(name: str) -> str:
 SECRET_KEY = _required("SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
     raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+if SECRET_KEY.startswith("change-me"):
+    raise ImproperlyConfigured("SECRET_KEY is the example from .env.example: set a random one of your own.")
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 _required("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -51,6 +51,7 @@ ACCESS: dict[str, set[str]] = {
     "password_change": EVERYONE,
     "password_change_done": EVERYONE,
     "site:healthz": EVERYONE | {ANON},
+    "site:readiness": EVERYONE | {ANON},  # for load balancers and monitoring: names and OK only
     "reporting:manage-home": {ADMIN},
     "reporting:audit": {ADMIN},
     "reporting:readiness": OFFICE_A | CENTRAL,
