@@ -95,3 +95,24 @@ $(VENV)/.bench-installed: requirements-bench.txt requirements-test.txt requireme
 bench-rush: $(VENV)/.bench-installed
 	bash scripts/need-debian.sh wrk:wrk redis-server:redis-server pg_ctlcluster:postgresql
 	$(PY) bench/rush_bench.py $(BENCH_RUSH_ARGS)
+
+# --- PRODUCTION STACK ------------------------------------------------------------------------
+## The production stack on this machine (no Docker): PostgreSQL, Redis, SeaweedFS (S3), gunicorn,
+## a Celery worker and beat, each a process on loopback (README, "Operations").
+.PHONY: stack stack-stop stack-status backup restore
+stack: test-deps
+	bash scripts/stack.sh start
+
+stack-stop:
+	bash scripts/stack.sh stop
+
+stack-status:
+	bash scripts/stack.sh status
+
+## Back up the stack (make backup) or restore into an empty stack (make restore FILE=var/backups/x.tar).
+backup:
+	bash -c 'set -a; . <(bash scripts/stack.sh env); set +a; $(PY) manage.py backup_create $(if $(FILE),--out $(FILE),)'
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/pmqa-....tar" >&2; exit 2; }
+	bash -c 'set -a; . <(bash scripts/stack.sh env); set +a; $(PY) manage.py backup_restore $(FILE)'

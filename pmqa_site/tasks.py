@@ -36,8 +36,11 @@ def enqueue_on_commit(task_name: str, *args) -> None:
     Services name tasks instead of importing their modules, so that a service and the task
     that calls it back never import each other (tasks take ids, not objects). In the
     embedded default the task then runs in this process (CELERY_TASK_ALWAYS_EAGER).
+
+    `robust`: when the broker cannot be reached the failure is logged and the request still
+    answers, its data committed; the periodic sweeps queue such work again (evidence.sweep).
     """
-    transaction.on_commit(lambda: enqueue(task_name, *args))
+    transaction.on_commit(lambda: enqueue(task_name, *args), robust=True)
 
 
 @shared_task(name="pmqa_site.beat_heartbeat", time_limit=30, soft_time_limit=20)

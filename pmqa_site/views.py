@@ -6,8 +6,9 @@ import sys
 
 from django.contrib.auth.views import LoginView
 from django.db import InterfaceError, OperationalError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -49,12 +50,13 @@ def page_not_found(request, exception=None):
 def server_error(request):
     """The Thai 500 page; when the database cannot be reached, the Thai 503 page that says
     the service will be back (both static: neither may need the database)."""
+    # Rendered without the request: its context processors would ask the database again.
     error = sys.exc_info()[1]
     if isinstance(error, (OperationalError, InterfaceError)):
-        response = render(request, "503.html", status=503)
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
         response["Retry-After"] = "30"
         return response
-    return render(request, "500.html", status=500)
+    return HttpResponse(loader.render_to_string("500.html"), status=500)
 
 
 @require_GET

@@ -52,6 +52,7 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 cleanup() {
   as_pg "$(pg_bindir)/pg_ctl" -D "$PG_DATA" -m immediate stop >/dev/null 2>&1 || true
   [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null || true
+  [ -n "${S3_PID:-}" ] && kill "$S3_PID" 2>/dev/null || true
   rm -rf "$RUN_DIR"
 }
 trap cleanup EXIT
@@ -74,6 +75,23 @@ redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 \
   || { echo "Redis did not start; the end of its log:" >&2; tail -n 30 "$RUN_DIR/redis.log" >&2; exit 1; }
 redis-cli -p "$REDIS_PORT" info server | grep redis_version
 
+log "Object store (SeaweedFS S3 gateway) for run 2"
+S3_PORT=$(free_port); S3_KEY="test$(free_port)"; S3_SECRET="secret-$(free_port)-$(free_port)"
+printf '{"identities": [{"name": "pmqa", "credentials": [{"accessKey": "%s", "secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}\n' \
+  "$S3_KEY" "$S3_SECRET" >"$RUN_DIR/s3.json"
+mkdir -p "$RUN_DIR/s3"
+ports=(); for _ in 1 2 3 4 5 6 7; do ports+=("$(free_port)"); done
+"$ROOT/.venv/bin/weed" server -dir="$RUN_DIR/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  -master.port="${ports[0]}" -master.port.grpc="${ports[1]}" -volume.port="${ports[2]}" \
+  -volume.port.grpc="${ports[3]}" -filer.port="${ports[4]}" -filer.port.grpc="${ports[5]}" \
+  -s3 -s3.port="$S3_PORT" -s3.port.grpc="${ports[6]}" -s3.config="$RUN_DIR/s3.json" \
+  -master.volumeSizeLimitMB=256 -volume.max=20 >"$RUN_DIR/s3.log" 2>&1 &
+S3_PID=$!
+S3_ENV="AWS_STORAGE_BUCKET_NAME=pmqa-test AWS_S3_ENDPOINT_URL=http://127.0.0.1:$S3_PORT AWS_S3_REGION_NAME=us-east-1 AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET"
+for _ in $(seq 150); do env $S3_ENV "$PY" -m pmqa_site.s3_bucket >/dev/null 2>&1 && break; sleep 0.2; done
+env $S3_ENV "$PY" -m pmqa_site.s3_bucket \
+  || { echo "The object store did not start; the end of its log:" >&2; tail -n 30 "$RUN_DIR/s3.log" >&2; exit 1; }
+
 export DJANGO_SETTINGS_MODULE=pmqa_site.settings.test
 export MEDIA_ROOT="$RUN_DIR/media"
 
@@ -82,10 +100,12 @@ log "Import layers (README, Architecture): an upward import or a cycle fails her
 
 log "Run 1 of 2: SQLite (the embedded default)"
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
-  "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not redis" "$@"
+  "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not redis and not stack" "$@"
 
-log "Run 2 of 2: PostgreSQL + Redis, Celery worker round trip, browser tests in headless Chromium"
+log "Run 2 of 2: PostgreSQL + Redis + the object store, Celery worker round trip, the production stack, browser tests in headless Chromium"
 # Verbose, so the log names the PostgreSQL run's Celery round trip and browser journeys.
+# Files (evidence, pictures) go to the S3-compatible store, as in production.
+env $S3_ENV STORAGE_BACKEND=s3 \
 DATABASE_URL="postgres://pmqa@127.0.0.1:$PG_PORT/pmqa" \
 REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
   "$PY" -m pytest -v -p no:cacheprovider "$@"

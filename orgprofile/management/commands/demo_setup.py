@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -29,8 +30,15 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "Create the demo office and one demo account per role (once), and print them."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--accounts-file",
+            default=str(settings.VAR_DIR / "demo-accounts.json"),
+            help="where the demo passwords are kept (readable by the owner only)",
+        )
+
     def handle(self, *args, **options):
-        credentials_file = settings.VAR_DIR / "demo-accounts.json"
+        credentials_file = Path(options["accounts_file"])
         stored = json.loads(credentials_file.read_text()) if credentials_file.exists() else {}
         User = get_user_model()
         with transaction.atomic():
