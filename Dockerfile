@@ -1,7 +1,7 @@
 # Production image: one image for web, Celery worker and Celery beat.
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=pmqa_site.settings.production
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-thai-tlwg curl \
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-thai-tlwg curl postgresql-client \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --create-home --uid 1000 pmqa
 WORKDIR /app

@@ -39,9 +39,10 @@ run: setup
 	trap 'kill $$standin 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-## Run the whole test suite: SQLite, then PostgreSQL + Redis + Celery + headless Chromium.
+## Run the whole test suite: SQLite, then PostgreSQL + Redis + the object store + Celery +
+## the production stack + headless Chromium. Options: make test ARGS="-k login -x"
 test:
-	bash scripts/test.sh
+	bash scripts/test.sh $(ARGS)
 
 check: venv
 	$(PY) manage.py check

@@ -26,7 +26,6 @@ WORKERS=${STACK_WORKERS:-3}
 log() { printf '== %s\n' "$*"; }
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 pidfile() { echo "$STACK_DIR/pids/$1.pid"; }
 # A killed process this machine's init has not reaped yet is a zombie: not running.
 running() {
@@ -38,9 +37,15 @@ running() {
 make_env() {
   mkdir -p "$STACK_DIR"/{pids,logs,pg,redis,s3,media,static}
   [ -f "$STACK_DIR/env" ] && return
-  local pg redis s3 master volume filer web krs
-  pg=$(free_port); redis=$(free_port); s3=$(free_port); master=$(free_port); volume=$(free_port)
-  filer=$(free_port); web=$(free_port); krs=$(free_port)
+  # Twelve distinct free ports, held open together while they are chosen (one at a time, the
+  # system may hand the same one out twice).
+  local ports pg redis s3 master volume filer web krs
+  read -r -a ports <<<"$("$PY" -c 'import socket
+held = [socket.socket() for _ in range(12)]
+for s in held: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))')"
+  pg=${ports[0]}; redis=${ports[1]}; s3=${ports[2]}; master=${ports[3]}; volume=${ports[4]}
+  filer=${ports[5]}; web=${ports[6]}; krs=${ports[7]}
   local secret key s3secret
   secret=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(60))')
   key=$("$PY" -c 'import secrets; print("pmqa" + secrets.token_hex(8))')
@@ -73,6 +78,10 @@ STACK_VOLUME_PORT=$volume
 STACK_FILER_PORT=$filer
 STACK_WEB_PORT=$web
 STACK_KRS_PORT=$krs
+STACK_MASTER_GRPC_PORT=${ports[8]}
+STACK_VOLUME_GRPC_PORT=${ports[9]}
+STACK_FILER_GRPC_PORT=${ports[10]}
+STACK_S3_GRPC_PORT=${ports[11]}
 EOF
   chmod 600 "$STACK_DIR/env"
 }
@@ -126,10 +135,11 @@ start_services() {  # PostgreSQL (an empty database), Redis and the object store
 EOF
   chmod 600 "$STACK_DIR/s3.json"
   start_background s3 "$WEED" server -dir="$STACK_DIR/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -master.port="$STACK_MASTER_PORT" -master.port.grpc=$((STACK_MASTER_PORT + 1)) \
-    -volume.port="$STACK_VOLUME_PORT" -volume.port.grpc=$((STACK_VOLUME_PORT + 1)) \
-    -filer.port="$STACK_FILER_PORT" -filer.port.grpc=$((STACK_FILER_PORT + 1)) \
-    -s3 -s3.port="$STACK_S3_PORT" -s3.port.grpc=$((STACK_S3_PORT + 1)) -s3.config="$STACK_DIR/s3.json" \
+    -master.port="$STACK_MASTER_PORT" -master.port.grpc="$STACK_MASTER_GRPC_PORT" \
+    -volume.port="$STACK_VOLUME_PORT" -volume.port.grpc="$STACK_VOLUME_GRPC_PORT" \
+    -filer.port="$STACK_FILER_PORT" -filer.port.grpc="$STACK_FILER_GRPC_PORT" \
+    -s3 -s3.port="$STACK_S3_PORT" -s3.port.grpc="$STACK_S3_GRPC_PORT" -s3.config="$STACK_DIR/s3.json" \
+    -s3.port.iceberg=0 -s3.port.lance=0 -metricsPort=0 \
     -master.volumeSizeLimitMB=512 -volume.max=20
   wait_for s3 "$PY" -m pmqa_site.s3_bucket
 }

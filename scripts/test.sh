@@ -43,9 +43,12 @@ PY="$ROOT/.venv/bin/python"
 RUN_DIR=$(mktemp -d /tmp/pmqa-test.XXXXXX)
 chmod 755 "$RUN_DIR"
 # Free ports unless given: several checkouts (or CI jobs) may run the suite at once.
-free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PG_PORT=${PG_PORT:-$(free_port)}
-REDIS_PORT=${REDIS_PORT:-$(free_port)}
+read -r PG_FREE REDIS_FREE <<<"$("$PY" -c 'import socket
+held = [socket.socket() for _ in range(2)]
+for s in held: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))')"
+PG_PORT=${PG_PORT:-$PG_FREE}
+REDIS_PORT=${REDIS_PORT:-$REDIS_FREE}
 PG_DATA="$RUN_DIR/pg"
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
@@ -76,15 +79,21 @@ redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 \
 redis-cli -p "$REDIS_PORT" info server | grep redis_version
 
 log "Object store (SeaweedFS S3 gateway) for run 2"
-S3_PORT=$(free_port); S3_KEY="test$(free_port)"; S3_SECRET="secret-$(free_port)-$(free_port)"
+read -r -a ports <<<"$("$PY" -c 'import socket
+held = [socket.socket() for _ in range(8)]
+for s in held: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in held))')"
+S3_PORT=${ports[7]}
+S3_KEY="test$("$PY" -c 'import secrets; print(secrets.token_hex(6))')"
+S3_SECRET=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(24))')
 printf '{"identities": [{"name": "pmqa", "credentials": [{"accessKey": "%s", "secretKey": "%s"}], "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}\n' \
   "$S3_KEY" "$S3_SECRET" >"$RUN_DIR/s3.json"
 mkdir -p "$RUN_DIR/s3"
-ports=(); for _ in 1 2 3 4 5 6 7; do ports+=("$(free_port)"); done
 "$ROOT/.venv/bin/weed" server -dir="$RUN_DIR/s3" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
   -master.port="${ports[0]}" -master.port.grpc="${ports[1]}" -volume.port="${ports[2]}" \
   -volume.port.grpc="${ports[3]}" -filer.port="${ports[4]}" -filer.port.grpc="${ports[5]}" \
   -s3 -s3.port="$S3_PORT" -s3.port.grpc="${ports[6]}" -s3.config="$RUN_DIR/s3.json" \
+  -s3.port.iceberg=0 -s3.port.lance=0 -metricsPort=0 \
   -master.volumeSizeLimitMB=256 -volume.max=20 >"$RUN_DIR/s3.log" 2>&1 &
 S3_PID=$!
 S3_ENV="AWS_STORAGE_BUCKET_NAME=pmqa-test AWS_S3_ENDPOINT_URL=http://127.0.0.1:$S3_PORT AWS_S3_REGION_NAME=us-east-1 AWS_ACCESS_KEY_ID=$S3_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET"

@@ -2,6 +2,7 @@
 through the real upload endpoint. Every file gets the Thai reason its rule gives, and the
 server keeps answering afterwards."""
 
+import resource
 from urllib.parse import quote
 
 import pytest
@@ -41,7 +42,10 @@ def test_checker_decides_each_case_in_time_and_memory(name, built, tmp_path):
         assert not verdict.ok
         assert verdict.code in expected, verdict
     assert verdict.seconds < 2.0
-    assert verdict.peak_rss_kb < 200 * 1024
+    # The child is forked from this process, so its resident size starts at ours (larger in the
+    # run whose storage is S3: boto3 is loaded); what the check itself may add is bounded.
+    own_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert verdict.peak_rss_kb - own_kb < 200 * 1024
 
 
 @pytest.mark.parametrize("name", list(corpus.CASES))

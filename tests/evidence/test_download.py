@@ -65,7 +65,14 @@ def test_other_pages_keep_the_site_policy(client_for, staff, report):
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
 
 
-def test_x_accel_redirect_when_configured(client_for, staff, evidence, settings):
+@pytest.fixture
+def local_storage(settings, tmp_path):
+    """X-Accel-Redirect is for files on a volume nginx can read (not for an object store)."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_x_accel_redirect_when_configured(local_storage, client_for, staff, evidence, settings):
     settings.PMQA_EVIDENCE_X_ACCEL_PREFIX = "/protected-media/"
     response = client_for(staff).get(reverse("evidence:download", args=[evidence.pk]))
     assert response["X-Accel-Redirect"] == "/protected-media/" + evidence.file.name

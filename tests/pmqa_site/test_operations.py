@@ -13,6 +13,7 @@ from pmqa_site.views import server_error
 from tests.pmqa_site.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
+S3_KEYS = {"STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "b", "AWS_ACCESS_KEY_ID": "k"} | {"AWS_SECRET_ACCESS_KEY": "s"}
 
 
 @pytest.mark.parametrize(
@@ -22,8 +23,24 @@ pytestmark = pytest.mark.django_db
         ({"DATABASE_URL": ""}, "DATABASE_URL"),
         ({"DATABASE_URL": "postgres://"}, "DATABASE_URL"),
         ({"DATABASE_URL": "not a url at all"}, "DATABASE_URL"),
-        ({"STORAGE_BACKEND": "s3", "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"}, "AWS_STORAGE_BUCKET_NAME"),
-        ({"STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "b", "AWS_SECRET_ACCESS_KEY": "s"}, "AWS_ACCESS_KEY_ID"),
+        (
+            {
+                "STORAGE_BACKEND": "s3",
+                "AWS_STORAGE_BUCKET_NAME": "",
+                "AWS_ACCESS_KEY_ID": "k",
+                "AWS_SECRET_ACCESS_KEY": "s",
+            },
+            "AWS_STORAGE_BUCKET_NAME",
+        ),
+        (
+            {
+                "STORAGE_BACKEND": "s3",
+                "AWS_STORAGE_BUCKET_NAME": "b",
+                "AWS_ACCESS_KEY_ID": "",
+                "AWS_SECRET_ACCESS_KEY": "s",
+            },
+            "AWS_ACCESS_KEY_ID",
+        ),
         ({"STORAGE_BACKEND": "tape"}, "STORAGE_BACKEND"),
     ],
 )
