@@ -13,8 +13,11 @@ from pmqa_site.views import server_error
 from tests.pmqa_site.test_settings import run_manage
 
 pytestmark = pytest.mark.django_db
-S3_KEYS = {"STORAGE_BACKEND": "s3", "AWS_STORAGE_BUCKET_NAME": "b", "AWS_ACCESS_KEY_ID": "k"} | {
-    "AWS_SECRET_ACCESS_KEY": "s"
+S3_KEYS = {
+    "STORAGE_BACKEND": "s3",
+    "AWS_STORAGE_BUCKET_NAME": "b",
+    "AWS_ACCESS_KEY_ID": "k",
+    "AWS_SECRET_ACCESS_KEY": "s",
 }
 
 
