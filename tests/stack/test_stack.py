@@ -17,9 +17,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import sync_playwright
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.evidence import corpus
 from tests.stack.conftest import ROOT, Stack, form_token, needs_stack, stack_folder, wait_for
 
@@ -53,40 +51,41 @@ def upload(stack: Stack, session: requests.Session, number: str, name: str, data
     )
 
 
-def test_a_journey_across_the_roles_keeps_evidence_in_the_object_store(stack):
+def test_a_journey_across_the_roles_keeps_evidence_in_the_object_store(stack, browser):
+    # The session's one Chromium (tests/conftest.py): a second Playwright in the same
+    # thread would find the first one's event loop running.
     pdf = corpus.valid_pdf(3)
     accounts = stack.accounts()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        staff = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok").new_page()
-        staff.goto(stack.base + "/accounts/login/")
-        staff.get_by_label("ชื่อผู้ใช้").fill("demo_staff")
-        staff.get_by_label("รหัสผ่าน").fill(accounts["demo_staff"])
-        staff.get_by_role("button", name="เข้าสู่ระบบ").click()
-        staff.wait_for_url("**/offices/DEMO-01/")
-        staff.goto(stack.base + SUBITEM.format(number="1.1.1"))
-        staff.locator("select[name=kind]").first.select_option(index=1)
-        staff.locator("input[type=file][name=files]").set_input_files(
-            files=[{"name": "โครงการพัฒนาครู.pdf", "mimeType": "application/pdf", "buffer": pdf}]
-        )
-        staff.locator("button.evidence-submit").click()
-        # A worker on another process checks the file; the panel shows it when it is done.
-        staff.wait_for_selector("text=ผ่านการตรวจสอบ", timeout=60_000)
-        rows = evidence_rows(stack, "1.1.1")
-        assert [r["state"] for r in rows] == ["valid"] and rows[0]["sha256"] == hashlib.sha256(pdf).hexdigest()
-        assert rows[0]["file"] in stack.objects()  # the bytes are in the bucket, not on a disk here
-        stored = stack.s3().get_object(Bucket=stack.env["AWS_STORAGE_BUCKET_NAME"], Key=rows[0]["file"])["Body"]
-        assert stored.read() == pdf
+    staff = browser.new_context(locale="th-TH", timezone_id="Asia/Bangkok").new_page()
+    staff.goto(stack.base + "/accounts/login/")
+    staff.get_by_label("ชื่อผู้ใช้").fill("demo_staff")
+    staff.get_by_label("รหัสผ่าน").fill(accounts["demo_staff"])
+    staff.get_by_role("button", name="เข้าสู่ระบบ").click()
+    staff.wait_for_url("**/offices/DEMO-01/")
+    staff.goto(stack.base + SUBITEM.format(number="1.1.1"))
+    staff.locator("select[name=kind]").first.select_option(index=1)
+    staff.locator("input[type=file][name=files]").set_input_files(
+        files=[{"name": "โครงการพัฒนาครู.pdf", "mimeType": "application/pdf", "buffer": pdf}]
+    )
+    staff.locator("button.evidence-submit").click()
+    # A worker on another process checks the file; the panel shows it when it is done.
+    staff.wait_for_selector("text=ผ่านการตรวจสอบ", timeout=60_000)
+    rows = evidence_rows(stack, "1.1.1")
+    assert [r["state"] for r in rows] == ["valid"] and rows[0]["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert rows[0]["file"] in stack.objects()  # the bytes are in the bucket, not on a disk here
+    stored = stack.s3().get_object(Bucket=stack.env["AWS_STORAGE_BUCKET_NAME"], Key=rows[0]["file"])["Body"]
+    assert stored.read() == pdf
 
-        reviewer = browser.new_context(locale="th-TH").new_page()
-        reviewer.goto(stack.base + "/accounts/login/")
-        reviewer.get_by_label("ชื่อผู้ใช้").fill("demo_reviewer")
-        reviewer.get_by_label("รหัสผ่าน").fill(accounts["demo_reviewer"])
-        reviewer.get_by_role("button", name="เข้าสู่ระบบ").click()
-        reviewer.wait_for_url("**/review/")
-        download = reviewer.request.get(f"{stack.base}/evidence/{rows[0]['id']}/file/?download=1")
-        assert download.status == 200 and download.body() == pdf
-        browser.close()
+    reviewer = browser.new_context(locale="th-TH").new_page()
+    reviewer.goto(stack.base + "/accounts/login/")
+    reviewer.get_by_label("ชื่อผู้ใช้").fill("demo_reviewer")
+    reviewer.get_by_label("รหัสผ่าน").fill(accounts["demo_reviewer"])
+    reviewer.get_by_role("button", name="เข้าสู่ระบบ").click()
+    reviewer.wait_for_url("**/review/")
+    download = reviewer.request.get(f"{stack.base}/evidence/{rows[0]['id']}/file/?download=1")
+    assert download.status == 200 and download.body() == pdf
+    staff.context.close()
+    reviewer.context.close()
     # Objects are private: without the keys the store refuses them.
     bare = requests.get(f"{stack.env['AWS_S3_ENDPOINT_URL']}/{stack.env['AWS_STORAGE_BUCKET_NAME']}/{rows[0]['file']}")
     assert bare.status_code in (401, 403)
