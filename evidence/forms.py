@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import EvidenceKind
@@ -6,7 +7,14 @@ from pmqa_site.forms import ThaiErrorsMixin
 
 
 class LinkForm(ThaiErrorsMixin, forms.Form):
-    url = forms.URLField(label=_("ลิงก์ (URL)"), max_length=1000, assume_scheme="https")
+    url = forms.URLField(
+        label=_("ลิงก์ (URL)"),
+        max_length=1000,
+        assume_scheme="https",
+        # Only web addresses a reviewer's browser opens: no ftp:, file: or other schemes.
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={"invalid": _("กรุณาใส่ลิงก์ของหน้าเว็บที่ขึ้นต้นด้วย http:// หรือ https://")},
+    )
     title = forms.CharField(label=_("ชื่อเรื่อง"), max_length=300)
 
 

@@ -13,6 +13,20 @@ def stored_name(instance, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf"
 
 
+class Disarmed(models.TextChoices):
+    """What evidence.pdfcheck removes from a file rather than refusing it (its codes)."""
+
+    JAVASCRIPT = "javascript", _("สคริปต์ (JavaScript)")
+    OPEN_ACTION = "open_action", _("คำสั่งที่ทำงานเองเมื่อเปิดไฟล์")
+    PAGE_ACTION = "page_action", _("คำสั่งที่ทำงานเองเมื่อเปิดหน้าหรือคลิก")
+    LAUNCH = "launch", _("คำสั่งเปิดโปรแกรมหรือไฟล์อื่น")
+    EXTERNAL_ACTION = "external_action", _("คำสั่งส่งหรือดึงข้อมูลออกนอกไฟล์")
+    EMBEDDED_FILE = "embedded_file", _("ไฟล์อื่นที่ฝังอยู่ในไฟล์")
+    XFA = "xfa", _("แบบฟอร์ม XFA")
+    MULTIMEDIA = "multimedia", _("สื่อมัลติมีเดียที่เล่นได้")
+    TAIL = "tail", _("ข้อมูลอื่นที่ต่อท้ายหลังจบไฟล์ PDF")
+
+
 class EvidenceState(models.TextChoices):
     PENDING = "pending", _("กำลังตรวจสอบ")
     VALID = "valid", _("ผ่านการตรวจสอบ")
@@ -42,7 +56,11 @@ class Evidence(models.Model):
         "assessments.EvidenceKind", on_delete=models.PROTECT, related_name="+", verbose_name=_("ประเภท")
     )
     source = models.CharField(_("ที่มา"), max_length=8, choices=EvidenceSource.choices)
+    # What is served: the bytes the office sent, or their disarmed copy (see `disarmed`).
     file = models.FileField(_("ไฟล์"), upload_to=stored_name, blank=True, max_length=200)
+    # The bytes the office sent, kept for audit when active content was removed; never served.
+    original_file = models.FileField(_("ไฟล์ต้นฉบับ"), blank=True, max_length=200)
+    disarmed = models.JSONField(_("สิ่งที่นำออกจากไฟล์"), default=list, blank=True)
     original_name = models.CharField(_("ชื่อไฟล์เดิม"), max_length=255, blank=True)
     url = models.URLField(_("ลิงก์"), max_length=1000, blank=True)
     title = models.CharField(_("ชื่อเรื่อง"), max_length=300, blank=True)
@@ -87,6 +105,10 @@ class Evidence(models.Model):
     @property
     def display_name(self) -> str:
         return self.title or self.original_name
+
+    @property
+    def disarmed_labels(self) -> list[str]:
+        return [str(Disarmed(code).label) if code in Disarmed.values else code for code in self.disarmed]
 
 
 class EvidenceEvent(models.Model):

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
@@ -28,7 +29,7 @@ from orgprofile.access import office_edit_check
 from pmqa_site.tasks import enqueue_on_commit
 
 from . import pdfcheck
-from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
+from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState, stored_name
 from .validation import (
     budget_bytes,
     budget_check,
@@ -43,6 +44,9 @@ from .validation import (
 logger = logging.getLogger(__name__)
 
 MAX_CHECK_ATTEMPTS = 3
+# A check holds its row for at most the checker's CPU limit plus its wall-clock backstop; a
+# row pending longer than this was left by a check that died.
+STALE_AFTER = timedelta(seconds=pdfcheck.CHILD_CPU_SECONDS + pdfcheck.WALL_BACKSTOP_SECONDS)
 LINK_KIND_CODE = "photos_links"
 
 
@@ -161,6 +165,8 @@ def message_send(
 def evidence_link_add(*, report: SubItemReport, user, url: str, title: str) -> Evidence:
     """A link is evidence of the photos/links kind; it has no bytes and uses no budget."""
     office_edit_check(user=user, office=report.assessment.office)
+    if urlsplit(url.strip()).scheme.lower() not in ("http", "https"):
+        raise ValidationError(_("กรุณาใส่ลิงก์ของหน้าเว็บที่ขึ้นต้นด้วย http:// หรือ https://"), code="url")
     kind = EvidenceKind.objects.filter(catalogue_id=report.subitem.catalogue_id, code=LINK_KIND_CODE).first()
     if kind is None:
         raise ValidationError(_("เกณฑ์ปีนี้ไม่มีประเภทเอกสารสำหรับลิงก์"), code="kind")
@@ -215,8 +221,13 @@ def evidence_supersede(*, evidence: Evidence, user, reason: str) -> Evidence:
 # --- Validation outcome (called by the task) ---------------------------------------------------
 
 
-def _finish(*, evidence_id: int, state: str, reason: str = "", detail: str = "", page_count=None) -> bool:
-    """Move a pending row to its final state; False when another run finished it first."""
+def _finish(
+    *, evidence_id: int, state: str, reason: str = "", detail: str = "", page_count=None, disarmed_copy: str = ""
+) -> bool:
+    """Move a pending row to its final state; False when another run finished it first.
+
+    `disarmed_copy` is the stored name of a copy without active content: it becomes the file
+    that is served, and the bytes the office sent stay in `original_file`, never served."""
     with transaction.atomic():
         row = Evidence.objects.select_for_update().filter(pk=evidence_id, state=EvidenceState.PENDING).first()
         if row is None:
@@ -226,7 +237,12 @@ def _finish(*, evidence_id: int, state: str, reason: str = "", detail: str = "",
         row.check_detail = detail[:500]
         row.page_count = page_count
         row.checked_at = timezone.now()
-        row.save(update_fields=["state", "reason", "check_detail", "page_count", "checked_at"])
+        fields = ["state", "reason", "check_detail", "page_count", "checked_at"]
+        if disarmed_copy:
+            row.original_file.name = row.file.name
+            row.file.name = disarmed_copy
+            fields += ["original_file", "file", "disarmed"]
+        row.save(update_fields=fields)
         EvidenceEvent.objects.create(
             evidence=row,
             action=EvidenceEvent.Action.CHECKED,
@@ -247,20 +263,21 @@ def evidence_give_up(*, evidence_id: int) -> bool:
     )
 
 
-def _local_path_or_copy(name: str) -> tuple[str, bool]:
-    """A path the checker can read: the file itself on local storage, else a temporary copy."""
+def _local_path_or_copy(name: str, folder: str) -> str:
+    """A path the checker can read: the file itself on local storage, else a copy in `folder`."""
     try:
-        return default_storage.path(name), False
+        return default_storage.path(name)
     except NotImplementedError:
-        handle, path = tempfile.mkstemp(suffix=".pdf")
-        with os.fdopen(handle, "wb") as out, default_storage.open(name, "rb") as source:
+        path = os.path.join(folder, "checked.pdf")
+        with open(path, "wb") as out, default_storage.open(name, "rb") as source:
             shutil.copyfileobj(source, out)
-        return path, True
+        return path
 
 
 def evidence_check(*, evidence_id: int) -> str | None:
     """Check one pending file and record the verdict. Safe to run twice: a row that is no
-    longer pending is left alone. Returns the final state, or None when nothing was done."""
+    longer pending is left alone. Returns the final state, or None when nothing was decided
+    (another run had it, or the check must be made again later)."""
     with transaction.atomic():
         row = Evidence.objects.select_for_update().filter(pk=evidence_id, state=EvidenceState.PENDING).first()
         if row is None:
@@ -277,43 +294,69 @@ def evidence_check(*, evidence_id: int) -> str | None:
         evidence_give_up(evidence_id=evidence_id)
         return EvidenceState.REFUSED
 
-    path, is_copy = _local_path_or_copy(row.file.name)
-    try:
-        verdict = pdfcheck.check_pdf_file(path)
-    finally:
-        if is_copy:
-            os.unlink(path)
-    logger.info("evidence %s checked: ok=%s code=%s %.3fs", evidence_id, verdict.ok, verdict.code, verdict.seconds)
-    if not verdict.ok:
-        _finish(
-            evidence_id=evidence_id, state=EvidenceState.REFUSED, reason=reason_for(verdict.code), detail=verdict.detail
+    with tempfile.TemporaryDirectory(prefix="pmqa-check-") as folder:
+        path = _local_path_or_copy(row.file.name, folder)
+        verdict = pdfcheck.check_pdf_file(path, output=os.path.join(folder, "disarmed.pdf"))
+        logger.info(
+            "evidence %s checked: ok=%s code=%s disarmed=%s cpu_ms=%s",
+            evidence_id,
+            verdict.ok,
+            verdict.code,
+            ",".join(verdict.disarmed),
+            verdict.cpu_ms,
         )
-        return EvidenceState.REFUSED
-    twin = (
-        Evidence.objects.filter(report_id=row.report_id, sha256=row.sha256, superseded_at__isnull=True)
-        .filter(Q(state=EvidenceState.VALID) | Q(state=EvidenceState.PENDING, pk__lt=row.pk))
-        .exclude(pk=row.pk)
-        .first()
-    )
-    if twin is not None:
-        _finish(
-            evidence_id=evidence_id,
-            state=EvidenceState.REFUSED,
-            reason=reason_for("duplicate", name=twin.display_name),
-            detail=f"same SHA-256 as evidence {twin.pk}",
+        if verdict.retry:
+            return None  # left pending: the sweep (or the next look at the panel) checks it again
+        if not verdict.ok:
+            _finish(
+                evidence_id=evidence_id,
+                state=EvidenceState.REFUSED,
+                reason=reason_for(verdict.code),
+                detail=verdict.detail,
+            )
+            return EvidenceState.REFUSED
+        twin = (
+            Evidence.objects.filter(report_id=row.report_id, sha256=row.sha256, superseded_at__isnull=True)
+            .filter(Q(state=EvidenceState.VALID) | Q(state=EvidenceState.PENDING, pk__lt=row.pk))
+            .exclude(pk=row.pk)
+            .first()
         )
-        return EvidenceState.REFUSED
-    _finish(evidence_id=evidence_id, state=EvidenceState.VALID, page_count=verdict.page_count)
+        if twin is not None:
+            _finish(
+                evidence_id=evidence_id,
+                state=EvidenceState.REFUSED,
+                reason=reason_for("duplicate", name=twin.display_name),
+                detail=f"same SHA-256 as evidence {twin.pk}",
+            )
+            return EvidenceState.REFUSED
+        copy = ""
+        if verdict.disarmed:
+            with open(verdict.output, "rb") as disarmed:
+                copy = default_storage.save(stored_name(row, "disarmed.pdf"), File(disarmed))
+            Evidence.objects.filter(pk=evidence_id).update(disarmed=verdict.disarmed)
+    if not _finish(
+        evidence_id=evidence_id, state=EvidenceState.VALID, page_count=verdict.page_count, disarmed_copy=copy
+    ):
+        return None
     return EvidenceState.VALID
 
 
-def evidence_sweep(*, stale_after: timedelta = timedelta(minutes=5)) -> int:
+def evidence_recheck_stale(*, report: SubItemReport) -> int:
+    """Check again, now, the files of one report that a lost check left pending.
+
+    Called when the panel is looked at: in the embedded default there is no beat to run the
+    sweep, and a row must not say "กำลังตรวจสอบ" (and hold the office's budget) until a restart."""
+    return evidence_sweep(stale_after=STALE_AFTER, report=report)
+
+
+def evidence_sweep(*, stale_after: timedelta = timedelta(minutes=5), report: SubItemReport | None = None) -> int:
     """Finish rows a lost worker or a lost broker left pending: queue them again, or give up
     on those already tried MAX_CHECK_ATTEMPTS times. Returns how many rows it touched."""
     cutoff = timezone.now() - stale_after
-    stale = Evidence.objects.filter(state=EvidenceState.PENDING).filter(
-        Q(check_started_at__lte=cutoff) | Q(check_started_at__isnull=True, uploaded_at__lte=cutoff)
-    )
+    stale = Evidence.objects.filter(state=EvidenceState.PENDING)
+    if report is not None:
+        stale = stale.filter(report=report)
+    stale = stale.filter(Q(check_started_at__lte=cutoff) | Q(check_started_at__isnull=True, uploaded_at__lte=cutoff))
     touched = 0
     for evidence_id, attempts in stale.values_list("pk", "attempts"):
         if attempts >= MAX_CHECK_ATTEMPTS:

@@ -12,8 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from . import pdfcheck
-
 PDF_MAGIC = b"%PDF-"
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -157,31 +155,21 @@ def photo_to_pdf(*, name: str, source, remaining: int) -> bytes:
 
 def reason_for(code: str, **values) -> str:
     """The Thai reason shown to the office for a refusal code of evidence.pdfcheck or the task."""
-    limits = {
-        "decoded": human_size(pdfcheck.FILE_DECODED_MAX),
-        "stream": human_size(pdfcheck.STREAM_DECODED_MAX),
-        "seconds": f"{pdfcheck.CHILD_TIME_LIMIT_SECONDS:g}",
-    }
+    again = _("กรุณาเปิดไฟล์ต้นฉบับในโปรแกรมที่สร้าง แล้วบันทึกเป็น PDF ใหม่ แล้วส่งอีกครั้ง")
     reasons = {
         "empty": _("ไฟล์ว่างเปล่า (0 ไบต์)"),
         "not_pdf": _("ไฟล์นี้ไม่ใช่ PDF: ไฟล์ PDF ต้องขึ้นต้นด้วย %PDF- ที่ไบต์แรก"),
-        "truncated": _("ไฟล์ PDF ไม่สมบูรณ์ (ไม่พบเครื่องหมายจบไฟล์ %%EOF) อาจส่งไม่ครบ กรุณาบันทึกเป็น PDF แล้วส่งใหม่"),
-        "garbage_tail": _("มีข้อมูลอื่นต่อท้ายไฟล์ PDF หลังเครื่องหมายจบไฟล์ %%EOF ซึ่งไม่ใช่ส่วนปรับปรุงของ PDF"),
-        "encrypted": _("ไฟล์ PDF ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ กรุณาบันทึกเป็น PDF ที่ไม่มีรหัสผ่าน"),
-        "javascript": _("ไฟล์ PDF มี JavaScript ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
-        "open_action": _("ไฟล์ PDF มีคำสั่งให้ทำงานเองเมื่อเปิดไฟล์ (OpenAction) ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
-        "launch": _("ไฟล์ PDF มีคำสั่งเปิดโปรแกรมหรือไฟล์อื่น (Launch) ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
-        "page_action": _("ไฟล์ PDF มีคำสั่งให้ทำงานเองเมื่อเปิดหน้า (page actions) ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
-        "embedded_file": _("ไฟล์ PDF มีไฟล์อื่นฝังอยู่ภายใน ซึ่งไม่อนุญาตในเอกสารหลักฐาน"),
-        "bomb": _(
-            "ไฟล์ PDF เมื่อคลายการบีบอัดแล้วมีขนาดเกินขีดจำกัด (%(stream)s ต่อส่วน หรือ %(decoded)s ต่อไฟล์) ซึ่งเป็นลักษณะของไฟล์อันตราย"
-        )
-        % limits,
-        "too_deep": _("โครงสร้างภายในไฟล์ PDF ซ้อนกันลึกเกินกว่าที่ระบบอ่านได้"),
-        "page_count": _("จำนวนหน้าที่ระบุไว้ในไฟล์ PDF ไม่ตรงกับจำนวนหน้าที่มีจริง"),
-        "no_pages": _("ไฟล์ PDF ไม่มีหน้าเอกสารเลย (0 หน้า)"),
-        "broken": _("ไฟล์ PDF เสียหาย ระบบอ่านโครงสร้างไฟล์ไม่ได้ กรุณาบันทึกหรือพิมพ์เป็น PDF ใหม่แล้วส่งอีกครั้ง"),
-        "too_slow": _("ตรวจสอบไฟล์ไม่เสร็จภายใน %(seconds)s วินาที (ไฟล์ซับซ้อนผิดปกติ)") % limits,
+        "encrypted": _(
+            "ไฟล์ PDF ถูกเข้ารหัสหรือตั้งรหัสผ่านไว้ ผู้ตรวจจึงเปิดอ่านไม่ได้ กรุณาบันทึกเป็น PDF ใหม่โดยไม่ตั้งรหัสผ่านและไม่จำกัดสิทธิ์ แล้วส่งอีกครั้ง"
+        ),
+        "broken": _("ไฟล์ PDF เสียหาย โปรแกรมอ่าน PDF เปิดไฟล์นี้ไม่ได้") + " " + again,
+        "no_pages": _("ไฟล์ PDF ไม่มีหน้าเอกสารเลย (0 หน้า)") + " " + again,
+        "bomb": _("ไฟล์ PDF เมื่อคลายการบีบอัดแล้วมีขนาดใหญ่เกินกว่าเอกสารจริงจะเป็นได้หลายร้อยเท่า ซึ่งเป็นลักษณะของไฟล์อันตราย")
+        + " "
+        + again,
+        "too_deep": _("โครงสร้างภายในไฟล์ PDF ซ้อนกันลึกผิดปกติจนโปรแกรมอ่าน PDF อ่านไม่ได้") + " " + again,
+        "too_complex": _("ไฟล์ PDF ซับซ้อนผิดปกติ ตรวจสอบไม่เสร็จภายในเวลาประมวลผลที่กำหนด") + " " + again,
+        "active_content": _("นำคำสั่งหรือสคริปต์ที่ฝังอยู่ออกจากไฟล์ PDF นี้ไม่ได้ทั้งหมด") + " " + again,
         "duplicate": _("ไฟล์นี้ซ้ำกับไฟล์ “%(name)s” ที่แนบไว้แล้วในประเด็นนี้"),
         "unchecked": _("ระบบตรวจสอบไฟล์นี้ไม่ได้หลังจากพยายาม %(attempts)s ครั้ง กรุณาส่งไฟล์อีกครั้งภายหลัง"),
     }

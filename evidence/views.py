@@ -49,6 +49,7 @@ def _report(request, code: str, number: str) -> SubItemReport:
 
 
 def _panel_response(request, report: SubItemReport, *, notes: list[str] | None = None, status: int = 200):
+    services.evidence_recheck_stale(report=report)
     panel = selectors.evidence_panel(report=report)
     panel.messages = notes or []
     # Forms in a panel swapped in by htmx come back to the page the user is on, not here.
@@ -65,6 +66,7 @@ def _panel_response(request, report: SubItemReport, *, notes: list[str] | None =
 @role_required(*ALL_ROLES)
 def report_page(request, code, number):
     report = _report(request, code, number)
+    services.evidence_recheck_stale(report=report)
     can_edit = office_may_edit(user=request.user, office=report.assessment.office)
     return render(
         request,
@@ -101,34 +103,48 @@ def _upload(request, code, number, limiter: SizeLimitUploadHandler):
         pk=request.POST.get("kind") or None, catalogue_id=report.subitem.catalogue_id
     ).first()
     files = request.FILES.getlist("files")
-    notes: list[str] = []
-    ok = True
-    for name in limiter.too_large:
-        ok = False
-        notes.append(
-            _("ไฟล์ “%(name)s” ใหญ่เกินขีดจำกัด %(limit)s ต่อไฟล์ จึงไม่ได้รับไฟล์นี้")
-            % {"name": clean_name(name), "limit": human_size(photo_max_bytes())}
-        )
+    # One line per file sent: stored (and being checked) or refused, and why.
+    results: list[dict] = [
+        {
+            "name": clean_name(name),
+            "stored": False,
+            "message": _("ไฟล์ “%(name)s” ใหญ่เกินขีดจำกัด %(limit)s ต่อไฟล์ จึงไม่ได้รับไฟล์นี้")
+            % {"name": clean_name(name), "limit": human_size(photo_max_bytes())},
+        }
+        for name in limiter.too_large
+    ]
+    problems: list[str] = []
     if kind is None:
-        ok = False
-        notes.append(_("กรุณาเลือกประเภทเอกสารหลักฐาน"))
+        problems.append(_("กรุณาเลือกประเภทเอกสารหลักฐาน"))
     elif not files and not limiter.too_large:
-        ok = False
-        notes.append(_("กรุณาเลือกไฟล์อย่างน้อยหนึ่งไฟล์"))
+        problems.append(_("กรุณาเลือกไฟล์อย่างน้อยหนึ่งไฟล์"))
     else:
         for uploaded in files:
             try:
                 evidence = services.evidence_upload(report=report, user=request.user, kind=kind, uploaded=uploaded)
             except (Refused, ValidationError) as refused:
                 # Each file is decided on its own: the others of the same upload still go in.
-                ok = False
-                notes.extend(web.refusal_messages(refused))
+                message = " ".join(web.refusal_messages(refused))
+                results.append({"name": clean_name(uploaded.name), "stored": False, "message": message})
             else:
-                notes.append(_("ได้รับไฟล์ “%(name)s” แล้ว กำลังตรวจสอบ") % {"name": evidence.original_name})
+                message = _("ได้รับไฟล์ “%(name)s” แล้ว กำลังตรวจสอบ") % {"name": evidence.original_name}
+                results.append({"name": evidence.original_name, "stored": True, "message": message})
+    stored = sum(result["stored"] for result in results)
+    ok = not problems and stored == len(results)
     if web.wants_json(request):
-        return JsonResponse({"ok": ok, "messages": notes}, status=200 if ok else 400)
-    for note in notes:
-        messages.add_message(request, messages.SUCCESS if ok else messages.ERROR, note)
+        payload = {
+            "ok": ok,
+            "stored": stored,
+            "refused": len(results) - stored,
+            "files": results,
+            "messages": problems + [result["message"] for result in results],
+        }
+        # 200 when anything was stored: the page must show those files, and say why the others were not.
+        return JsonResponse(payload, status=200 if stored else 400)
+    for problem in problems:
+        messages.error(request, problem)
+    for result in results:
+        messages.add_message(request, messages.SUCCESS if result["stored"] else messages.ERROR, result["message"])
     return web.back(request, fallback=_evidence_page(report))
 
 
@@ -174,12 +190,28 @@ def supersede(request, evidence_id):
     return _answer(request, report, outcome, done=_("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name})
 
 
+@csrf_exempt
 @require_POST
-@role_required(*ALL_ROLES)
 def message_send(request, code, number):
-    """The conversation's form: a message, and from the office an optional file with it."""
+    """The conversation's form: a message, and from the office an optional file with it.
+    As for uploads, a file past the largest size any evidence may have is not read further."""
+    limiter = SizeLimitUploadHandler(request, limit=photo_max_bytes())
+    request.upload_handlers.insert(0, limiter)
+    return _message_send(request, code, number, limiter)
+
+
+@csrf_protect
+@role_required(*ALL_ROLES)
+def _message_send(request, code, number, limiter: SizeLimitUploadHandler):
     report = _report(request, code, number)
     form = MessageForm(request.POST, request.FILES, report=report)
+    for name in limiter.too_large:
+        # Refused whole, as any refused attachment: no message without its file.
+        form.add_error(
+            "attachment",
+            _("ไฟล์ “%(name)s” ใหญ่เกินขีดจำกัด %(limit)s ต่อไฟล์ จึงไม่ได้รับไฟล์นี้")
+            % {"name": clean_name(name), "limit": human_size(photo_max_bytes())},
+        )
     if form.is_valid():
         outcome = web.call(
             form,

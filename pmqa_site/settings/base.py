@@ -271,6 +271,7 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
         # One line per request (pmqa_site.logs); off unless asked for on a laptop.
         "pmqa.request": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")},
     },

@@ -1,10 +1,14 @@
 """Downloads go through one permission-checking view with safe headers."""
 
+import io
+
+import pikepdf
 import pytest
 from django.urls import reverse
 
-from evidence.models import Evidence
+from evidence.models import Evidence, EvidenceState
 from tests.evidence import corpus
+from tests.evidence.activecontent import active_content, bytes_after_eof
 
 
 @pytest.fixture
@@ -51,10 +55,30 @@ def test_another_offices_user_cannot_see_the_page(client_for, other_staff, repor
 
 def test_refused_files_are_only_attachments(client_for, staff, report, kinds, upload):
     client = client_for(staff)
-    upload(client, report, kinds["project"], "มีสคริปต์.pdf", corpus.javascript_name_tree())
+    upload(client, report, kinds["project"], "มีรหัสผ่าน.pdf", corpus.encrypted_user_password())
     evidence = Evidence.objects.get()
+    assert evidence.state == EvidenceState.REFUSED
     response = client.get(reverse("evidence:download", args=[evidence.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+@pytest.mark.parametrize("name", ["javascript_open_action", "launch_action", "embedded_file", "pdf_zip_polyglot"])
+def test_a_disarmed_file_is_served_without_its_active_content(name, client_for, reviewer, staff, report, kinds, upload):
+    sent = corpus.CASES[name][0]()
+    assert active_content(sent) or bytes_after_eof(sent)
+    upload(client_for(staff), report, kinds["project"], "มีสคริปต์.pdf", sent)
+    evidence = Evidence.objects.get()
+    assert evidence.state == EvidenceState.VALID and evidence.disarmed
+
+    response = client_for(reviewer).get(reverse("evidence:download", args=[evidence.pk]))
+    served = b"".join(response.streaming_content)
+    assert response["Content-Disposition"].startswith("inline;")
+    assert active_content(served) == set()
+    assert bytes_after_eof(served) == b""
+    assert len(pikepdf.open(io.BytesIO(served)).pages) == 1
+    # The bytes the office sent are kept for audit, and no URL serves them.
+    assert evidence.original_file.read() == sent
+    assert served != sent
 
 
 def test_other_pages_keep_the_site_policy(client_for, staff, report):

@@ -32,7 +32,7 @@ def test_meter_counts_pending_and_valid_but_not_refused_or_links(client_for, sta
     client = client_for(staff)
     good = corpus.valid_pdf_sized(pages=2, size=300_000)
     upload(client, report, kinds["project"], "โครงการ.pdf", good)
-    upload(client, report, kinds["project"], "สคริปต์.pdf", corpus.javascript_name_tree())
+    upload(client, report, kinds["project"], "รหัสผ่าน.pdf", corpus.encrypted_user_password())
     client.post(
         reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
         {"url": "https://example.go.th/x", "title": "เว็บไซต์ สพท."},
@@ -270,3 +270,63 @@ def test_panel_swapped_by_htmx_keeps_the_users_page_as_return_address(client_for
         HTTP_HX_CURRENT_URL="http://testserver/assessments/report/7/?tab=evidence",
     )
     assert 'name="next" value="/assessments/report/7/?tab=evidence"' in response.content.decode()
+
+
+def test_a_multi_file_upload_says_which_files_were_stored_and_why_the_others_were_not(
+    client_for, staff, report, kinds, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(staff).post(
+            reverse("evidence:upload", args=[report.assessment.office.code, report.subitem.number]),
+            {
+                "kind": kinds["project"].pk,
+                "files": [
+                    upload_file("หนึ่ง.pdf", corpus.valid_pdf(1)),
+                    upload_file("ไม่ใช่.pdf", corpus.exe_bytes()),
+                    upload_file("สาม.pdf", corpus.valid_pdf(3)),
+                ],
+            },
+            HTTP_X_REQUESTED_WITH="XMLHttpRequest",
+        )
+    assert response.status_code == 200  # two of three are in: the page must show them
+    payload = response.json()
+    assert payload["ok"] is False and payload["stored"] == 2 and payload["refused"] == 1
+    assert [(f["name"], f["stored"]) for f in payload["files"]] == [
+        ("หนึ่ง.pdf", True),
+        ("ไม่ใช่.pdf", False),
+        ("สาม.pdf", True),
+    ]
+    assert "รับเฉพาะไฟล์ PDF" in payload["files"][1]["message"]
+    assert sorted(Evidence.objects.values_list("original_name", flat=True)) == ["สาม.pdf", "หนึ่ง.pdf"]
+
+
+def test_a_message_attachment_past_the_limit_is_not_read_and_nothing_is_posted(
+    client_for, staff, report, kinds, settings, tmp_path
+):
+    settings.PMQA_EVIDENCE_PHOTO_MAX_BYTES = 100_000
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client_for(staff).post(
+        reverse("evidence:message-send", args=[report.assessment.office.code, report.subitem.number]),
+        {
+            "body": "แนบรายงานฉบับเต็ม",
+            "kind": kinds["project"].pk,
+            "attachment": upload_file("ยักษ์.pdf", b"%PDF-1.7\n" + b"0" * 3_000_000),
+        },
+        follow=True,
+    )
+    assert "ใหญ่เกินขีดจำกัด 97.7 KB (100,000 ไบต์) ต่อไฟล์" in response.content.decode()
+    assert list(tmp_path.iterdir()) == []  # never written to the temporary folder
+    assert not Evidence.objects.exists()
+    assert not report.messages.exists()
+
+
+@pytest.mark.parametrize("url", ["ftp://files.example.go.th/x.pdf", "file:///etc/passwd", "javascript:alert(1)"])
+def test_links_are_web_addresses_only(url, client_for, staff, report):
+    response = client_for(staff).post(
+        reverse("evidence:link", args=[report.assessment.office.code, report.subitem.number]),
+        {"url": url, "title": "ลิงก์"},
+        follow=True,
+    )
+    assert "ขึ้นต้นด้วย http:// หรือ https://" in response.content.decode()
+    assert not Evidence.objects.exists()
