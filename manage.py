@@ -5,7 +5,7 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pmqa_site.settings.local")
-    from django.core.management import execute_from_command_line
+    from django.core.management import execute_from_command_line  # Django's own manage.py: after the settings are named
 
     execute_from_command_line(sys.argv)
 

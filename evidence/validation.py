@@ -11,6 +11,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 PDF_MAGIC = b"%PDF-"
 JPEG_MAGIC = b"\xff\xd8\xff"
@@ -100,8 +101,6 @@ def budget_check(*, name: str, size: int, used: int) -> None:
 
 def photo_to_pdf(*, name: str, source, remaining: int) -> bytes:
     """Turn a JPEG or PNG into a one-page PDF that fits in `remaining` bytes, or refuse."""
-    from PIL import Image, ImageOps
-
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from assessments.models import EvidenceKind, SubItemReport
@@ -32,8 +32,8 @@ from pmqa_site.roles import ALL_ROLES
 from . import selectors, services
 from .forms import LinkForm, MessageForm, SupersedeForm
 from .models import Evidence, EvidenceState
-from .uploads import SizeLimitUploadHandler
-from .validation import clean_name, human_size, photo_max_bytes
+from .uploads import size_limited, too_large_message
+from .validation import clean_name
 
 # The file response may be framed by our own review page, and nothing in it may run.
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
@@ -84,18 +84,12 @@ def report_panel(request, code, number):
 
 @csrf_exempt
 @require_POST
+@size_limited
+@role_required(*ALL_ROLES)
 def upload(request, code, number):
     """One or several files. The browser sends one file per request (for its progress bar)
     and asks for JSON; without JavaScript the form posts them all and comes back here."""
-    # Must be in place before anything reads request.POST, hence csrf_protect inside.
-    limiter = SizeLimitUploadHandler(request, limit=photo_max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _upload(request, code, number, limiter)
-
-
-@csrf_protect
-@role_required(*ALL_ROLES)
-def _upload(request, code, number, limiter: SizeLimitUploadHandler):
+    limiter = request.upload_limiter
     report = _report(request, code, number)
     # Refused up front (403 with the Thai reason) before any upload is stored.
     office_edit_check(user=request.user, office=report.assessment.office)
@@ -105,13 +99,7 @@ def _upload(request, code, number, limiter: SizeLimitUploadHandler):
     files = request.FILES.getlist("files")
     # One line per file sent: stored (and being checked) or refused, and why.
     results: list[dict] = [
-        {
-            "name": clean_name(name),
-            "stored": False,
-            "message": _("ไฟล์ “%(name)s” ใหญ่เกินขีดจำกัด %(limit)s ต่อไฟล์ จึงไม่ได้รับไฟล์นี้")
-            % {"name": clean_name(name), "limit": human_size(photo_max_bytes())},
-        }
-        for name in limiter.too_large
+        {"name": clean_name(name), "stored": False, "message": too_large_message(name)} for name in limiter.too_large
     ]
     problems: list[str] = []
     if kind is None:
@@ -192,26 +180,16 @@ def supersede(request, evidence_id):
 
 @csrf_exempt
 @require_POST
+@size_limited
+@role_required(*ALL_ROLES)
 def message_send(request, code, number):
     """The conversation's form: a message, and from the office an optional file with it.
     As for uploads, a file past the largest size any evidence may have is not read further."""
-    limiter = SizeLimitUploadHandler(request, limit=photo_max_bytes())
-    request.upload_handlers.insert(0, limiter)
-    return _message_send(request, code, number, limiter)
-
-
-@csrf_protect
-@role_required(*ALL_ROLES)
-def _message_send(request, code, number, limiter: SizeLimitUploadHandler):
     report = _report(request, code, number)
     form = MessageForm(request.POST, request.FILES, report=report)
-    for name in limiter.too_large:
+    for name in request.upload_limiter.too_large:
         # Refused whole, as any refused attachment: no message without its file.
-        form.add_error(
-            "attachment",
-            _("ไฟล์ “%(name)s” ใหญ่เกินขีดจำกัด %(limit)s ต่อไฟล์ จึงไม่ได้รับไฟล์นี้")
-            % {"name": clean_name(name), "limit": human_size(photo_max_bytes())},
-        )
+        form.add_error("attachment", too_large_message(name))
     if form.is_valid():
         outcome = web.call(
             form,
