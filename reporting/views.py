@@ -1,27 +1,42 @@
 """Pages of the top floor: they read across every app and write nothing."""
 
+import io
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessments.models import SubItemReport
+from assessments.models import LEVEL_ORDER, ReviewState, SubItemReport
 from assessments.selectors import assessment_answers, current_catalogue
 from evidence.selectors import evidence_kinds_covered_by_subitem
 from orgprofile.access import office_for_request
 from orgprofile.models import Office
+from orgprofile.windows import window_of
 from pmqa_site import clock, web
 from pmqa_site.decorators import role_required
 from pmqa_site.health import system_readiness
-from pmqa_site.roles import ALL_ROLES, Role
+from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, Role
+from pmqa_site.thaidates import format_thai_date
 
-from .forms import AuditFilterForm
+from . import exports
+from .forms import AuditFilterForm, NationalFilterForm
+from .national import (
+    STATE_ORDER,
+    category7_attainment,
+    daily_progress,
+    levels_per_subitem,
+    national,
+    states_per_category,
+)
 from .timeline import Filters, timeline
 
 SUBITEM_HISTORY_LIMIT = 50
+LEVEL_LABELS = [(level.value, level.label) for level in LEVEL_ORDER]
 
 
 @require_safe
@@ -105,3 +120,158 @@ def subitem_history(request, code, number):
     if web.is_htmx(request):
         return render(request, "reporting/_timeline.html", {**context, "compact": True})
     return render(request, "reporting/subitem_history.html", context)
+
+
+NATIONAL_PER_PAGE = 50
+STATE_COLOURS = {
+    "certified": "#198754",
+    "awaiting": "#ffc107",
+    "new_data": "#0dcaf0",
+    "not_certified": "#dc3545",
+    "not_reported": "#adb5bd",
+}
+LEVEL_COLOURS = {"basic": "#9ec5fe", "advance": "#3d8bfd", "significance": "#0a58ca", "none": "#dee2e6"}
+
+
+def _chart_data(charts: dict) -> dict:
+    """What static/js/charts.js draws: labels in Thai, one dataset a series."""
+    return {
+        "days": {
+            "labels": [format_thai_date(day["date"], short=True) for day in charts["days"]],
+            "datasets": [
+                {"label": _("ส่งสะสม"), "data": [d["sent_total"] for d in charts["days"]], "color": "#fd7e14"},
+                {"label": _("รับรองสะสม"), "data": [d["certified_total"] for d in charts["days"]], "color": "#198754"},
+            ],
+            "kind": "line",
+        },
+        "states": {
+            "labels": [_("หมวด %(n)s") % {"n": row["category"]} for row in charts["states"]],
+            "datasets": [
+                {
+                    "label": str(ReviewState(state).label),
+                    "data": [row[state] for row in charts["states"]],
+                    "color": colour,
+                }
+                for state, colour in STATE_COLOURS.items()
+            ],
+            "kind": "stacked",
+        },
+        "levels": {
+            "labels": [row["number"] for row in charts["levels"]],
+            "datasets": [
+                {
+                    "label": str(_("ยังไม่ถึง Basic")) if code == "none" else str(dict(LEVEL_LABELS)[code]),
+                    "data": [row[code] for row in charts["levels"]],
+                    "color": colour,
+                }
+                for code, colour in LEVEL_COLOURS.items()
+            ],
+            "kind": "stacked",
+        },
+        "category7": {
+            "labels": [row["dimension"] for row in charts["category7"]],
+            "datasets": [
+                {
+                    "label": _("บรรลุเป้าหมาย"),
+                    "data": [row["achieved"] for row in charts["category7"]],
+                    "color": "#198754",
+                },
+                {
+                    "label": _("ยังไม่บรรลุ"),
+                    "data": [row["indicators"] - row["achieved"] for row in charts["category7"]],
+                    "color": "#dc3545",
+                },
+            ],
+            "kind": "stacked",
+        },
+    }
+
+
+def _national_for(request):
+    catalogue = current_catalogue()
+    if catalogue is None:
+        raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
+    provinces = Office.objects.filter(is_active=True).order_by("province").values_list("province", flat=True).distinct()
+    form = NationalFilterForm(request.GET, provinces=[p for p in provinces if p])
+    return catalogue, form, national(catalogue=catalogue, filters=form.filters())
+
+
+@require_safe
+@role_required(*CENTRAL_ROLES)
+def national_dashboard(request):
+    """The country at once: head figures, offices × categories, charts with their tables."""
+    catalogue, form, data = _national_for(request)
+    page = Paginator(data.rows, NATIONAL_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    for key in ("sort", "desc"):
+        sort_query.pop(key, None)
+    days = daily_progress(catalogue=catalogue)
+    charts = {
+        "days": [{**day, "date": day["day"], "day": day["day"].isoformat()} for day in days],
+        "levels": levels_per_subitem(catalogue=catalogue, offices=data.head.offices),
+        "states": states_per_category(data),
+        "category7": category7_attainment(fiscal_year=catalogue.fiscal_year),
+    }
+    window = window_of(fiscal_year=catalogue.fiscal_year)
+    return render(
+        request,
+        "reporting/national.html",
+        {
+            "catalogue": catalogue,
+            "national": data,
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "sort_query": sort_query.urlencode(),
+            "sort": form.filters().sort,
+            "descending": form.filters().descending,
+            "charts": charts,
+            "window": window,
+            "now": clock.now(),
+            "headers": [("code", _("สำนักงาน"))]
+            + [(f"c{n}", _("หมวด %(n)s") % {"n": n}) for n in data.category_numbers]
+            + [("category7", _("หมวด 7")), ("waiting", _("รอตรวจ")), ("stage", _("ขั้น"))],
+            "state_labels": [(state, ReviewState(state).label) for state in STATE_ORDER],
+            "level_labels": [(level.value, level.label) for level in LEVEL_ORDER] + [("none", _("ยังไม่ถึง Basic"))],
+            "chart_data": _chart_data(charts),
+        },
+    )
+
+
+def _attachment(content, *, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@role_required(*CENTRAL_ROLES)
+def national_export(request):
+    """The national workbook (or its first sheet as CSV) with the dashboard's filters."""
+    catalogue, _form, data = _national_for(request)
+    year = catalogue.fiscal_year  # already in the Buddhist Era
+    if request.GET.get("format") == "csv":
+        return _attachment(
+            exports.national_csv(data), name=f"pmqa-national-{year}.csv", content_type="text/csv; charset=utf-8"
+        )
+    stream = io.BytesIO()
+    exports.national_workbook(data, stream)
+    return _attachment(stream.getvalue(), name=f"pmqa-national-{year}.xlsx", content_type=exports.XLSX)
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def office_export(request, code):
+    """One office's whole assessment as a workbook: its own users and the central office."""
+    office = office_for_request(request, code)
+    catalogue = current_catalogue()
+    if catalogue is None:
+        raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
+    stream = io.BytesIO()
+    exports.office_workbook(office=office, catalogue=catalogue, stream=stream)
+    return _attachment(
+        stream.getvalue(), name=f"pmqa-{office.code}-{catalogue.fiscal_year}.xlsx", content_type=exports.XLSX
+    )

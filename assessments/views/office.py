@@ -70,8 +70,37 @@ def office_home(request, code):
             "unread": unread_conversations(side=Message.Side.OFFICE, office=office) if own else [],
             "notifications": request.user.notifications.all()[:5],
             "can_edit": office_may_edit(user=request.user, office=office, window=window),
+            "chart_data": _office_charts(overview),
         },
     )
+
+
+def _office_charts(overview) -> dict:
+    """The office's own picture, drawn by static/js/charts.js beside the tables below it."""
+    return {
+        "progress": {
+            "labels": [_("หมวด %(n)s") % {"n": c.category.number} for c in overview.categories],
+            "datasets": [
+                {
+                    "label": _("ร้อยละที่ดำเนินการ"),
+                    "data": [float(c.share.percent) for c in overview.categories],
+                    "color": "#0d6efd",
+                }
+            ],
+            "kind": "bar",
+        },
+        "levels": {
+            "labels": [s.subitem.number for s in overview.subitems],
+            "datasets": [
+                {
+                    "label": _("คะแนนระดับที่ผ่าน (300 Basic · 400 Advance · 500 Significance)"),
+                    "data": [s.level_points or 0 for s in overview.subitems],
+                    "color": "#198754",
+                }
+            ],
+            "kind": "bar",
+        },
+    }
 
 
 @require_safe

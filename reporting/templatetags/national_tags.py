@@ -1,0 +1,31 @@
+"""Tags of the national dashboard: sortable column headers, level names, dictionary look-ups."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from assessments.models import Level
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key: str, label: str):
+    """A column header that sorts by `key`; a second click turns the order around."""
+    current, descending = context["sort"], context["descending"]
+    query = context["sort_query"]
+    desc = key == current and not descending
+    href = "?" + "&".join(part for part in (query, f"sort={key}", "desc=on" if desc else "") if part)
+    mark = (" ▼" if descending else " ▲") if key == current else ""
+    sort = ("descending" if descending else "ascending") if key == current else "none"
+    return format_html('<a href="{}" data-sort="{}" aria-sort="{}">{}{}</a>', href, key, sort, label, mark)
+
+
+@register.simple_tag
+def level_name(level: str):
+    return Level(level).label if level else _("ยังไม่ถึง Basic")
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key, 0) if hasattr(mapping, "get") else ""
