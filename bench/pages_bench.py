@@ -44,7 +44,8 @@ PAGES = [
     ("reviewer queue", "reviewer", "/review/"),
     ("office list", "reviewer", "/offices/"),
     ("national KRS page", "reviewer", "/review/krs/"),
-    ("national dashboard", "reviewer", "/review/dashboard/"),
+    ("national dashboard", "reviewer", "/national/"),
+    ("national workbook", "reviewer", "/national/export/"),
 ]
 AUTOSAVE = ("autosave (htmx POST)", "staff", "/offices/{office}/subitem/2.1/")
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_lazy as _
 
@@ -66,8 +67,6 @@ class Cell:
     done: int = 0
     states: dict[str, int] = field(default_factory=dict)
     levels: dict[str, int] = field(default_factory=dict)
-    first_submitted: datetime.datetime | None = None
-    last_decided: datetime.datetime | None = None
 
     @property
     def answered_share(self) -> Share:
@@ -77,7 +76,7 @@ class Cell:
     def score(self) -> Share:
         return Share(done=self.done, total=self.items)
 
-    @property
+    @cached_property
     def level(self) -> str:
         """The level every sub-item of the category has reached ("" while one has none)."""
         reached = 0
@@ -91,18 +90,35 @@ class Cell:
     def waiting(self) -> int:
         return sum(self.states.get(state, 0) for state in QUEUE_STATES)
 
-    def state_bar(self) -> list[tuple[str, str, int, float, float]]:
+    @property
+    def state_bar(self) -> list[tuple[str, str, int, str, str]]:
         """(state, Thai label, count, start and width in per cent) for the stacked bar."""
         parts, start = [], 0.0
         for state in STATE_ORDER:
             n = self.states.get(state, 0)
             if n:
                 width = 100 * n / self.subitems
-                parts.append((state, str(ReviewState(state).label), n, start, width))
+                parts.append((state, STATE_LABELS[state], n, f"{start:.2f}", f"{width:.2f}"))
                 start += width
         return parts
 
+    @property
+    def state_label(self) -> str:
+        return ", ".join(f"{STATE_LABELS[state]} {n}" for state in STATE_ORDER if (n := self.states.get(state, 0)))
 
+    @property
+    def answered_percent(self) -> str:
+        return f"{100 * self.answered / self.items:.0f}" if self.items else "0"
+
+    @property
+    def level_label(self) -> str:
+        level = self.level
+        return LEVEL_LABELS[level] if level else NO_LEVEL
+
+
+STATE_LABELS = {state.value: str(state.label) for state in ReviewState}
+LEVEL_LABELS = {level.value: str(level.label) for level in Level}
+NO_LEVEL = "ยังไม่ถึง Basic"
 STATE_ORDER = [
     ReviewState.CERTIFIED.value,
     ReviewState.AWAITING.value,
@@ -141,30 +157,30 @@ class OfficeRow:
     def _sum(self, attribute: str) -> int:
         return sum(getattr(cell, attribute) for cell in self.cells.values())
 
-    @property
+    @cached_property
     def subitems(self) -> int:
         return self._sum("subitems")
 
-    @property
+    @cached_property
     def answered_share(self) -> Share:
         return Share(done=self._sum("answered"), total=self._sum("items"))
 
-    @property
+    @cached_property
     def score(self) -> Share:
         return Share(done=self._sum("done"), total=self._sum("items"))
 
     def state_count(self, state: str) -> int:
         return sum(cell.states.get(state, 0) for cell in self.cells.values())
 
-    @property
+    @cached_property
     def waiting(self) -> int:
         return self._sum("waiting")
 
-    @property
+    @cached_property
     def certified(self) -> int:
         return self.state_count(ReviewState.CERTIFIED)
 
-    @property
+    @cached_property
     def stage(self) -> int | None:
         """300 / 400 / 500: the level every reportable sub-item has reached (None until then)."""
         levels = [cell.level for cell in self.cells.values()]
@@ -172,7 +188,7 @@ class OfficeRow:
             return None
         return LEVEL_POINTS[min((Level(level) for level in levels), key=LEVEL_ORDER.index)]
 
-    @property
+    @cached_property
     def progress(self) -> str:
         if self.certified == self.subitems and self.subitems:
             return Progress.CERTIFIED
@@ -271,36 +287,33 @@ def national(*, catalogue: Catalogue, filters: Filters = Filters()) -> National:
         for office in offices
     }
 
-    queue = Q(state__in=QUEUE_STATES)
     reports = (
         SubItemReport.objects.filter(assessment__catalogue=catalogue, subitem_id__in=reportable_ids)
-        .values("assessment__office_id", "subitem_id", "state", "level")
-        .annotate(
-            n=Count("id"),
-            answered=Sum("answered"),
-            done=Sum("done"),
-            first_submitted=Min("submitted_at"),
-            last_changed=Max("state_changed_at", filter=Q(state__in=DECIDED)),
-            waiting_since=Min("state_changed_at", filter=queue),
-        )
+        .values_list("assessment__office_id", "subitem_id", "state", "level")
+        .annotate(n=Count("id"), answered=Sum("answered"), done=Sum("done"))
+        .order_by()
     )
-    for report in reports:
-        row = rows.get(report["assessment__office_id"])
+    for office_id, subitem_id, state, level, n, answered, done in reports:
+        row = rows.get(office_id)
         if row is None:
             continue
-        cell = row.cells[category_of[report["subitem_id"]]]
-        cell.answered += report["answered"] or 0
-        cell.done += report["done"] or 0
-        cell.states[report["state"]] = cell.states.get(report["state"], 0) + report["n"]
-        if report["level"]:
-            cell.levels[report["level"]] = cell.levels.get(report["level"], 0) + report["n"]
-        if report["first_submitted"] and (not cell.first_submitted or report["first_submitted"] < cell.first_submitted):
-            cell.first_submitted = report["first_submitted"]
-        if report["last_changed"] and (not cell.last_decided or report["last_changed"] > cell.last_decided):
-            cell.last_decided = report["last_changed"]
-        since = report["waiting_since"]
-        if since and (row.oldest_waiting is None or since < row.oldest_waiting):
-            row.oldest_waiting = since
+        cell = row.cells[category_of[subitem_id]]
+        cell.answered += answered or 0
+        cell.done += done or 0
+        cell.states[state] = cell.states.get(state, 0) + n
+        if level:
+            cell.levels[level] = cell.levels.get(level, 0) + n
+    waiting = (
+        SubItemReport.objects.filter(
+            assessment__catalogue=catalogue, subitem_id__in=reportable_ids, state__in=QUEUE_STATES
+        )
+        .values_list("assessment__office_id")
+        .annotate(since=Min("state_changed_at"))
+        .order_by()
+    )
+    for office_id, since in waiting:
+        if office_id in rows:
+            rows[office_id].oldest_waiting = since
     for row in rows.values():
         for cell in row.cells.values():
             # Sub-items an office has not opened have no row: they are not reported.

@@ -145,7 +145,8 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- Language, time ----------------------------------------------------------------------
 LANGUAGE_CODE = "th"
-LANGUAGES = [("th", _("ไทย")), ("en", _("อังกฤษ"))]
+# Thai only: there is no English catalogue, so no language switch is offered.
+LANGUAGES = [("th", _("ไทย"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Bangkok"
 USE_I18N = True

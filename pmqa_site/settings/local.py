@@ -3,7 +3,12 @@
 from .base import *  # noqa: F401,F403
 from .base import ALLOWED_HOSTS, SECRET_KEY, env
 
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless a developer asks for it (DEBUG=1 make run): people meet the Thai 404 and 500
+# pages, never Django's technical ones.
+DEBUG = env.bool("DEBUG", default=False)
+# WhiteNoise serves the static files from the apps' folders, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
 SECRET_KEY = SECRET_KEY or "local-development-only-not-a-secret-key-change-me-in-production"
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost"]
 

@@ -4,7 +4,7 @@ offices, Excel and CSV read back, and who may see them."""
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import openpyxl
 import pytest
@@ -19,6 +19,8 @@ from assessments.selectors import current_catalogue
 from assessments.services.reports import report_get_or_create
 from krs_integration.models import Indicator
 from orgprofile.models import Office
+from orgprofile.windows import fiscal_year_ensure, window_set
+from pmqa_site import clock
 from reporting.exports import BE_DATE
 from reporting.national import Filters, national
 
@@ -172,3 +174,30 @@ def test_demo_national_refuses_a_database_with_real_answers(catalogue, office):
     call_command("demo_national", offices=3, force=True, stdout=io.StringIO())
     assert Office.objects.filter(is_demo=True, code__startswith="DEMO-N-").count() == 3
     assert SubItemReport.objects.get(pk=report.pk).answered == 1  # the real office is untouched
+
+
+def test_the_readiness_button_is_the_office_s_own_and_reviewers_get_the_workbook(filled, client_for, staff, reviewer):
+    code = staff.membership.office.code
+    readiness = reverse("reporting:readiness", args=[code])
+    export = reverse("reporting:office-export", args=[code])
+    own = client_for(staff).get(reverse("assessments:home", args=[code])).content.decode()
+    central = client_for(reviewer).get(reverse("assessments:home", args=[code])).content.decode()
+    assert readiness in own and export not in own
+    assert readiness not in central and export in central
+
+
+def test_the_countdown_is_in_thai(client_for, staff, catalogue):
+    year = fiscal_year_ensure(year=catalogue.fiscal_year)
+    now = clock.now()
+    window_set(
+        user=None,
+        fiscal_year=year,
+        office_opens_at=now - timedelta(days=1),
+        office_closes_at=now + timedelta(days=6, hours=23, minutes=30),
+        review_opens_at=now - timedelta(days=1),
+        review_closes_at=now + timedelta(days=20),
+    )
+    page = client_for(staff).get(reverse("assessments:home", args=[staff.membership.office.code])).content.decode()
+    assert "เหลือเวลาอีก 6 วัน 23 ชั่วโมง" in page
+    for english in ("days", "hours", "minutes"):
+        assert english not in page
