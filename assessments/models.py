@@ -8,13 +8,26 @@ from pmqa_site.history import audit_history
 
 
 class Level(models.TextChoices):
-    BASIC = "basic", _("Basic")
-    ADVANCE = "advance", _("Advance")
-    SIGNIFICANCE = "significance", _("Significance")
+    """The guide's three levels (Part 3): "1. ระดับพื้นฐาน 300 คะแนน (Basic) 2. ระดับก้าวหน้า
+    400 คะแนน (Advance) 3. ระดับพัฒนาจนเกิดผล 500 คะแนน (Significance)"."""
+
+    BASIC = "basic", _("ระดับพื้นฐาน (Basic)")
+    ADVANCE = "advance", _("ระดับก้าวหน้า (Advance)")
+    SIGNIFICANCE = "significance", _("ระดับพัฒนาจนเกิดผล (Significance)")
 
 
 LEVEL_ORDER = [Level.BASIC, Level.ADVANCE, Level.SIGNIFICANCE]
 LEVEL_POINTS = {Level.BASIC: 300, Level.ADVANCE: 400, Level.SIGNIFICANCE: 500}
+LEVEL_THAI = {Level.BASIC: _("ระดับพื้นฐาน"), Level.ADVANCE: _("ระดับก้าวหน้า"), Level.SIGNIFICANCE: _("ระดับพัฒนาจนเกิดผล")}
+LEVEL_ENGLISH = {Level.BASIC: "Basic", Level.ADVANCE: "Advance", Level.SIGNIFICANCE: "Significance"}
+# Shown where a sub-item has not reached the first level yet.
+NO_LEVEL = _("ยังไม่ถึงระดับพื้นฐาน (Basic)")
+
+
+def level_title(level) -> str:
+    """As the guide writes it: "ระดับก้าวหน้า 400 คะแนน (Advance)"."""
+    level = Level(level)
+    return f"{LEVEL_THAI[level]} {LEVEL_POINTS[level]} คะแนน ({LEVEL_ENGLISH[level]})"
 
 
 # --- Catalogue ----------------------------------------------------------------------------

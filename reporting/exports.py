@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import (
     LEVEL_POINTS,
+    NO_LEVEL,
     QUEUE_STATES,
     AnswerText,
     ChecklistAnswer,
@@ -52,7 +53,7 @@ def _naive(value: datetime.datetime | None) -> datetime.datetime | None:
 
 
 def level_label(level: str) -> str:
-    return str(Level(level).label) if level else _("ยังไม่ถึง Basic")
+    return str(Level(level).label) if level else str(NO_LEVEL)
 
 
 class Sheet:

@@ -22,6 +22,7 @@ from assessments.catalogue_cache import CatalogueShape, catalogue_shape
 from assessments.models import (
     LEVEL_ORDER,
     LEVEL_POINTS,
+    NO_LEVEL,
     QUEUE_STATES,
     Catalogue,
     Level,
@@ -118,7 +119,6 @@ class Cell:
 
 STATE_LABELS = {state.value: str(state.label) for state in ReviewState}
 LEVEL_LABELS = {level.value: str(level.label) for level in Level}
-NO_LEVEL = "ยังไม่ถึง Basic"
 STATE_ORDER = [
     ReviewState.CERTIFIED.value,
     ReviewState.AWAITING.value,

@@ -145,7 +145,7 @@ def _answers(f: Filters, before, limit) -> Iterable[Entry]:
             who=_who(row.history_user),
             office=row.report.assessment.office.name,
             subject=_subitem(row.report),
-            action=_("ระดับ %(level)s ข้อ %(n)d: %(text)s")
+            action=_("%(level)s ข้อ %(n)d: %(text)s")
             % {"level": level, "n": row.item.order, "text": _cut(row.item.text)},
             before=VALUE_WORDS.get(row.before_value, "") if row.history_type != "+" else VALUE_WORDS[None],
             after=VALUE_WORDS.get(row.value, ""),

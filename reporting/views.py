@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessments.models import LEVEL_ORDER, ReviewState, SubItemReport
+from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
 from assessments.selectors import assessment_answers, current_catalogue
 from evidence.selectors import evidence_kinds_covered_by_subitem
 from orgprofile.access import office_for_request
@@ -160,7 +160,7 @@ def _chart_data(charts: dict) -> dict:
             "labels": [row["number"] for row in charts["levels"]],
             "datasets": [
                 {
-                    "label": str(_("ยังไม่ถึง Basic")) if code == "none" else str(dict(LEVEL_LABELS)[code]),
+                    "label": str(NO_LEVEL) if code == "none" else str(dict(LEVEL_LABELS)[code]),
                     "data": [row[code] for row in charts["levels"]],
                     "color": colour,
                 }
@@ -234,7 +234,7 @@ def national_dashboard(request):
             + [(f"c{n}", _("หมวด %(n)s") % {"n": n}) for n in data.category_numbers]
             + [("category7", _("หมวด 7")), ("waiting", _("รอตรวจ")), ("stage", _("ขั้น"))],
             "state_labels": [(state, ReviewState(state).label) for state in STATE_ORDER],
-            "level_labels": [(level.value, level.label) for level in LEVEL_ORDER] + [("none", _("ยังไม่ถึง Basic"))],
+            "level_labels": [(level.value, level.label) for level in LEVEL_ORDER] + [("none", NO_LEVEL)],
             "chart_data": _chart_data(charts),
         },
     )

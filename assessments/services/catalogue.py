@@ -95,7 +95,7 @@ def catalogue_validate(*, text: str) -> dict:
             for level in LEVEL_ORDER:
                 items = levels.get(level.value)
                 if not items or not all(isinstance(t, str) and t.strip() for t in items):
-                    errors.append(f"บรรทัด {line}: ประเด็น {sub_number} ไม่มีรายการระดับ {level.label}")
+                    errors.append(f"บรรทัด {line}: ประเด็น {sub_number} ไม่มีรายการ{level.label}")
     orders = [f.get("order") for f in data["answer_fields"]]
     if len(orders) != len(set(orders)) or not all(f.get("title") for f in data["answer_fields"]):
         errors.append(f"บรรทัด {_line_of(text, ANSWER_FIELDS_KEY)}: หัวข้อแบบสรุปต้องมีชื่อและลำดับไม่ซ้ำกัน")

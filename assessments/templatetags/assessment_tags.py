@@ -9,9 +9,8 @@ from urllib.parse import quote
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from assessments.models import LEVEL_POINTS, ReviewState
+from assessments.models import LEVEL_POINTS, NO_LEVEL, ReviewState, level_title
 
 register = template.Library()
 
@@ -38,8 +37,13 @@ def state_badge(state):
 def level_badge(level, points=None):
     """The level a sub-item reached, with its points; or that it has not reached Basic yet."""
     if level:
-        return format_html('<span class="badge bg-primary">{} ({})</span>', level.label, points or LEVEL_POINTS[level])
-    return format_html('<span class="badge bg-light text-dark border">{}</span>', _("ยังไม่ถึง Basic"))
+        return format_html('<span class="badge bg-primary">{}</span>', level_title(level))
+    return format_html('<span class="badge bg-light text-dark border">{}</span>', NO_LEVEL)
+
+
+@register.simple_tag(name="level_title")
+def level_title_tag(level):
+    return level_title(level)
 
 
 @cache

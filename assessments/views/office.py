@@ -93,7 +93,7 @@ def _office_charts(overview) -> dict:
             "labels": [s.subitem.number for s in overview.subitems],
             "datasets": [
                 {
-                    "label": _("คะแนนระดับที่ผ่าน (300 Basic · 400 Advance · 500 Significance)"),
+                    "label": _("คะแนนระดับที่ผ่าน (300 ระดับพื้นฐาน · 400 ระดับก้าวหน้า · 500 ระดับพัฒนาจนเกิดผล)"),
                     "data": [s.level_points or 0 for s in overview.subitems],
                     "color": "#198754",
                 }

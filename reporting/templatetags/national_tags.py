@@ -2,9 +2,8 @@
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
-from assessments.models import Level
+from assessments.models import NO_LEVEL, Level
 
 register = template.Library()
 
@@ -23,7 +22,7 @@ def sort_link(context, key: str, label: str):
 
 @register.simple_tag
 def level_name(level: str):
-    return Level(level).label if level else _("ยังไม่ถึง Basic")
+    return Level(level).label if level else NO_LEVEL
 
 
 @register.filter

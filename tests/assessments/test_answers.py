@@ -201,10 +201,10 @@ def test_office_home_shows_level_fraction_and_percent(office, client_for, staff,
     client = client_for(staff)
     client.post(reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem_111, values=ADVANCE))
     html = client.get(reverse("assessments:home", args=[office.code])).content.decode()
-    assert "ยังไม่ถึงระดับ Basic" in html  # the office's stage: other sub-items have no level yet
+    assert "ยังไม่ถึงระดับพื้นฐาน (Basic)" in html  # the office's stage: other sub-items have no level yet
     row = html[html.index('data-subitem="1.1.1"') :]
     row = row[: row.index("</tr>")]
-    assert "Advance (400)" in row
+    assert "ระดับก้าวหน้า 400 คะแนน (Advance)" in row
     assert "0.6667" in row and "ร้อยละ 66.67" in row
     assert "0.0476" in html and "ร้อยละ 4.76" in html  # 4 of 84 overall
 

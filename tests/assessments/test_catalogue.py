@@ -121,7 +121,7 @@ def test_missing_level_is_refused_whole_naming_the_line(db, tmp_path):
     with pytest.raises(CommandError) as excinfo:
         call_command("import_catalogue", str(path))
     line = text[: text.index('"number": "2.3"')].count("\n") + 1
-    assert f"บรรทัด {line}: ประเด็น 2.3 ไม่มีรายการระดับ Advance" in str(excinfo.value)
+    assert f"บรรทัด {line}: ประเด็น 2.3 ไม่มีรายการระดับก้าวหน้า (Advance)" in str(excinfo.value)
     assert not Catalogue.objects.filter(fiscal_year=2568).exists()
     assert not ChecklistItem.objects.exists()
 

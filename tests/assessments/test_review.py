@@ -131,7 +131,7 @@ def test_reject_with_reason_notifies_office_and_change_becomes_new_data(
         review_page.index('id="changes"') : review_page.index("</table>", review_page.index('id="changes"'))
     ]
     assert changes.count('data-change="item"') == 1
-    assert "Significance ข้อ 2" in changes
+    assert "ระดับพัฒนาจนเกิดผล (Significance) ข้อ 2" in changes
 
 
 def test_certify_and_history(office, client_for, staff, reviewer, subitem_111):

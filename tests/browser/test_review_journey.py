@@ -83,7 +83,7 @@ def test_review_journey_across_roles(new_page, staff, reviewer, admin_user, tmp_
     # The reviewer sees exactly the change, and certifies.
     review.goto(review.base_url + f"/offices/{report.assessment.office.code}/subitem/{report.subitem.number}/review/")
     changes = review.locator("#changes").inner_text()
-    assert "Significance ข้อ 2" in changes
+    assert "ระดับพัฒนาจนเกิดผล (Significance) ข้อ 2" in changes
     review.get_by_label("รับรอง", exact=True).check()
     review.get_by_role("button", name="บันทึกผลการพิจารณา").click()
     review.wait_for_load_state("networkidle")

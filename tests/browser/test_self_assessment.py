@@ -50,7 +50,7 @@ def test_staff_answers_subitem_to_advance_and_submits(page, staff, tmp_path):
 
     page.goto(page.base_url + "/office/")
     row = page.locator("tr[data-subitem='1.1.1']")
-    assert "Advance (400)" in row.locator(".level").inner_text()
+    assert "ระดับก้าวหน้า 400 คะแนน (Advance)" in row.locator(".level").inner_text()
     assert row.locator(".fraction").inner_text() == "0.6667"
     assert row.locator(".percent").inner_text() == "ร้อยละ 66.67"
     assert "รอการรับรองผล" in row.inner_text()

@@ -106,7 +106,7 @@ def test_every_source_appears_in_one_thai_timeline(story, client_for, admin_user
     html = response.content.decode()
     assert kinds_shown(html) == set(KINDS_IN_THE_TIMELINE)
     for words in [
-        "ระดับ Basic ข้อ 1",  # a tick, in words
+        "ระดับพื้นฐาน (Basic) ข้อ 1",  # a tick, in words
         "ยังไม่ตอบ",  # ...and what it was before
         "1 (ดำเนินการจริง)",
         "แก้ไขหัวข้อ",  # an answer-summary field
