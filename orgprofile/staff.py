@@ -53,6 +53,21 @@ def office_staff_add(*, actor, office: Office, username: str, first_name: str, l
 
 
 @transaction.atomic
+def office_staff_password_reset(*, actor, office: Office, member) -> str:
+    """A new one-time password for a staff member of the coordinator's office (shown once)."""
+    _coordinator_check(actor=actor, office=office)
+    if office_of(member) is None or office_of(member).pk != office.pk:
+        raise PermissionDenied(_("บัญชีนี้ไม่ได้อยู่ในสำนักงานของท่าน"))
+    if role_of(member) != Role.ESA_STAFF:
+        raise ValidationError(_("ผู้ประสานงานตั้งรหัสผ่านใหม่ได้เฉพาะบัญชีเจ้าหน้าที่ สพท."))
+    password = secrets.token_urlsafe(9)
+    member.set_password(password)
+    member.save(update_fields=["password"])
+    audit_log.info("staff password reset office=%s user=%s by=%s", office.code, member.username, actor.username)
+    return password
+
+
+@transaction.atomic
 def office_staff_set_active(*, actor, office: Office, member, active: bool) -> None:
     """Suspend or restore a staff account of the coordinator's office (never deleted)."""
     _coordinator_check(actor=actor, office=office)

@@ -48,7 +48,7 @@ from .services import (
     profile_carry_forward,
     profile_image_upload,
 )
-from .staff import office_staff, office_staff_add, office_staff_set_active
+from .staff import office_staff, office_staff_add, office_staff_password_reset, office_staff_set_active
 
 # Where each role lands after logging in. Office users land on their own office's home,
 # which the assessments floor serves (a URL name, not an import).
@@ -140,6 +140,14 @@ def staff_manage(request, code):
             user, password = outcome.value
             new_account = {"username": user.username, "password": password}
             form = StaffAddForm()
+    elif request.method == "POST" and request.POST.get("action") == "password":
+        member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), membership__office=office)
+        outcome = web.call(None, office_staff_password_reset, actor=request.user, office=office, member=member)
+        if outcome.ok:
+            new_account = {"username": member.username, "password": outcome.value, "reset": True}
+        else:
+            for message in web.refusal_messages(outcome.refusal):
+                messages.error(request, message)
     elif request.method == "POST" and request.POST.get("action") in ("suspend", "restore"):
         member = get_object_or_404(get_user_model(), pk=request.POST.get("user"), membership__office=office)
         office_staff_set_active(

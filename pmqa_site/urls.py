@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .forms import ThaiPasswordChangeForm, ThaiSetPasswordForm
 from .health import ReadinessView
 
 admin.site.site_header = "PMQA 4.0 สพฐ. — ผู้ดูแลระบบ"
@@ -27,13 +28,34 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(template_name="registration/password_change.html"),
+        auth_views.PasswordChangeView.as_view(
+            template_name="registration/password_change.html", form_class=ThaiPasswordChangeForm
+        ),
         name="password_change",
     ),
     path(
         "accounts/password/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html"),
         name="password_change_done",
+    ),
+    # A forgotten password: a link by email, the request throttled (views.ThrottledPasswordResetView).
+    path("accounts/password/reset/", views.ThrottledPasswordResetView.as_view(), name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="registration/password_reset_sent.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="registration/password_reset_new.html", form_class=ThaiSetPasswordForm
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_reset_complete.html"),
+        name="password_reset_complete",
     ),
     path("", include(site_patterns)),
     path("", include("orgprofile.urls")),

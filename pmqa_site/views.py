@@ -4,15 +4,20 @@ floor that knows the user's office (orgprofile.views.home)."""
 import logging
 import sys
 
-from django.contrib.auth.views import LoginView
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_ratelimit.decorators import ratelimit
 
-from .forms import ThaiAuthenticationForm
+from .forms import ThaiAuthenticationForm, ThaiPasswordResetForm
 from .models import RefusedAccess
 from .web import wants_json
 
@@ -28,7 +33,33 @@ class ThaiLoginView(LoginView):
         context = super().get_context_data(**kwargs)
         # Arriving here with ?next= while logged out means the session ended mid-work.
         context["session_expired"] = bool(self.request.GET.get("next")) and not self.request.user.is_authenticated
+        context["krs_login"] = settings.KRS_AUTH_ENABLED
         return context
+
+
+# Each address may ask for a few reset links an hour, and each e-mail address too: enough for
+# a person who mistyped, not for someone filling an office's mailbox.
+RESET_RATE = "5/h"
+
+
+@method_decorator(ratelimit(key="ip", rate=RESET_RATE, method="POST", block=False), name="post")
+@method_decorator(ratelimit(key="post:email", rate=RESET_RATE, method="POST", block=False), name="post")
+class ThrottledPasswordResetView(PasswordResetView):
+    """Django's reset by e-mail, with Thai pages and e-mail, throttled by django-ratelimit. The
+    answer is the same whether or not the address belongs to an account."""
+
+    form_class = ThaiPasswordResetForm
+    template_name = "registration/password_reset_ask.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        if getattr(request, "limited", False):
+            audit_log.warning("password reset throttled ip=%s", request.META.get("REMOTE_ADDR"))
+            messages.error(request, _("ขอลิงก์ตั้งรหัสผ่านใหม่บ่อยเกินไป กรุณารอหนึ่งชั่วโมงแล้วลองอีกครั้ง"))
+            return self.render_to_response(self.get_context_data(form=self.get_form()), status=429)
+        return super().post(request, *args, **kwargs)
 
 
 def csrf_failure(request, reason=""):

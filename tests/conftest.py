@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import sync_playwright
 
 from orgprofile.models import Office
@@ -151,3 +152,10 @@ def _celery_connections_forgotten():
     app._pool = None  # kombu keeps the pool itself, keyed by broker URL; it is reused, not closed
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the password-reset throttle counts in it)."""
+    cache.clear()
+    yield

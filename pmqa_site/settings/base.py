@@ -122,10 +122,11 @@ AUTHENTICATION_BACKENDS = [
     "orgprofile.auth.OfficeUserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Django's rules, with Thai messages (pmqa_site/passwords.py).
+    {"NAME": "pmqa_site.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "pmqa_site.passwords.MinimumLengthValidator"},
+    {"NAME": "pmqa_site.passwords.CommonPasswordValidator"},
+    {"NAME": "pmqa_site.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "orgprofile:home"
@@ -204,6 +205,17 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pmqa@localhost")
 # --- Celery ------------------------------------------------------------------------------
 # With no broker configured (the embedded default) tasks run in the web process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# The cache holds the password-reset throttle's counters (django-ratelimit): one process's
+# memory in the embedded default, Redis wherever a broker is set (production requires one),
+# so that every gunicorn worker counts the same requests.
+CACHE_URL = env("CACHE_URL", default=CELERY_BROKER_URL)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "pmqa"}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa"}
+    )
+}
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

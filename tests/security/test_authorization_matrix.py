@@ -50,6 +50,11 @@ ACCESS: dict[str, set[str]] = {
     "logout": set(),  # POST only
     "password_change": EVERYONE,
     "password_change_done": EVERYONE,
+    # A forgotten password: open to everyone, logged in or not (the link goes to an address).
+    "password_reset": EVERYONE | {ANON},
+    "password_reset_done": EVERYONE | {ANON},
+    "password_reset_confirm": EVERYONE | {ANON},  # an invalid link says so
+    "password_reset_complete": EVERYONE | {ANON},
     "site:healthz": EVERYONE | {ANON},
     "site:readiness": EVERYONE | {ANON},  # for load balancers and monitoring: names and OK only
     "reporting:manage-home": {ADMIN},
@@ -106,6 +111,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "login": EVERYONE | {ANON},
     "logout": EVERYONE | {ANON},
     "password_change": EVERYONE,
+    "password_reset": EVERYONE | {ANON},  # asks for a link; writes nothing of any office
+    "password_reset_confirm": EVERYONE | {ANON},  # an invalid link changes nothing
     "assessments:subitem": OFFICE_A,
     "assessments:category-submit": OFFICE_A,
     "assessments:subitem-submit": OFFICE_A,
@@ -171,6 +178,8 @@ def world(db, office, other_office, make_user):
         "revision": revision.number,
         "evidence_id": evidence.pk,
         "run_id": SyncRun.objects.create(trigger="import", fiscal_year=2566).pk,
+        "uidb64": "MQ",
+        "token": "not-a-token",
     }
     return {"users": users, "office": office, "report": report, "params": params}
 
@@ -219,7 +228,16 @@ def state_fingerprint():
     )
 
 
-DJANGO_ACCOUNT_NAMES = {"login", "logout", "password_change", "password_change_done"}
+DJANGO_ACCOUNT_NAMES = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 
 
 def test_every_url_name_has_its_app_namespace():
