@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .guide import CONTACT
+
 audit_log = logging.getLogger("pmqa.audit")
 
 
@@ -57,3 +59,26 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class HelpContact(models.Model):
+    """Whom offices contact, shown on the help page. One row, edited by admins; it starts with
+    the contact block at the end of OBEC's guide."""
+
+    text = models.TextField(_("ข้อความติดต่อ"))
+    updated_at = models.DateTimeField(_("แก้ไขล่าสุด"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ข้อมูลติดต่อในหน้าช่วยเหลือ")
+        verbose_name_plural = _("ข้อมูลติดต่อในหน้าช่วยเหลือ")
+
+    def __str__(self) -> str:
+        return self.text.splitlines()[0] if self.text else ""
+
+    @classmethod
+    def current(cls) -> str:
+        row = cls.objects.order_by("-updated_at").first()
+        return row.text if row else CONTACT

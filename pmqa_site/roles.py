@@ -45,6 +45,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.add_user",
         "auth.change_user",
         "auth.view_group",
+        "pmqa_site.view_helpcontact",
+        "pmqa_site.add_helpcontact",
+        "pmqa_site.change_helpcontact",
     ],
 }
 

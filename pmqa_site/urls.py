@@ -17,6 +17,7 @@ admin.site.index_title = "จัดการข้อมูลระบบ"
 
 site_patterns = (
     [
+        path("help/", views.help_page, name="help"),
         path("healthz/", views.healthz, name="healthz"),
         path("healthz/ready/", ReadinessView.as_view(), name="readiness"),
     ],

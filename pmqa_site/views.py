@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django_ratelimit.decorators import ratelimit
 
+from . import guide
 from .forms import ThaiAuthenticationForm, ThaiPasswordResetForm
-from .models import RefusedAccess
+from .models import HelpContact, RefusedAccess
 from .web import wants_json
 
 audit_log = logging.getLogger("pmqa.audit")
@@ -94,3 +95,18 @@ def server_error(request):
 def healthz(request):
     """Liveness: the process answers. Readiness (the services behind it) is /healthz/ready/."""
     return JsonResponse({"status": "ok"})
+
+
+@require_GET
+def help_page(request):
+    """How to report: the guide's own words, quoted, then this product's rules, named as such."""
+    return render(
+        request,
+        "help.html",
+        {
+            "guide": guide,
+            "contact": HelpContact.current(),
+            "krs_login": settings.KRS_AUTH_ENABLED,
+            "budget": settings.PMQA_EVIDENCE_BUDGET_BYTES,
+        },
+    )

@@ -132,6 +132,7 @@
     if (!input.files.length) { input.reportValidity(); return; }
     uploadAll(form, input.files);
     input.value = "";
+    input.dispatchEvent(new Event("change", { bubbles: true }));
   });
 
   ["dragenter", "dragover"].forEach(function (type) {

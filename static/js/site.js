@@ -10,3 +10,18 @@
     }
   });
 })();
+
+/* The Thai file control: say which files were chosen (templates/includes/file_picker.html). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.classList || !input.classList.contains("thai-file-input")) { return; }
+    var names = input.parentNode.querySelector(".thai-file-names");
+    if (!names) { return; }
+    var files = Array.prototype.map.call(input.files, function (file) { return file.name; });
+    names.textContent = files.length
+      ? names.getAttribute("data-some").replace("%(n)s", files.length) + " " + files.join(", ")
+      : names.getAttribute("data-none");
+  });
+})();

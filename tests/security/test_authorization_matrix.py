@@ -55,6 +55,7 @@ ACCESS: dict[str, set[str]] = {
     "password_reset_done": EVERYONE | {ANON},
     "password_reset_confirm": EVERYONE | {ANON},  # an invalid link says so
     "password_reset_complete": EVERYONE | {ANON},
+    "site:help": EVERYONE | {ANON},  # how to report and whom to contact, before login too
     "site:healthz": EVERYONE | {ANON},
     "site:readiness": EVERYONE | {ANON},  # for load balancers and monitoring: names and OK only
     "reporting:manage-home": {ADMIN},
