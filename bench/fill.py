@@ -41,6 +41,7 @@ from krs_integration.contract import DIMENSIONS  # noqa: E402
 from krs_integration.models import Indicator  # noqa: E402
 from orgprofile.models import Office  # noqa: E402
 from orgprofile.services import user_create  # noqa: E402
+from orgprofile.windows import demo_window_ensure  # noqa: E402
 from pmqa_site.roles import Role  # noqa: E402
 
 PASSWORD = "bench-password-2566"
@@ -60,6 +61,7 @@ def session_for(user) -> str:
 def fill(offices: int, seed: int, *, staff_per_office: int = 1, reviewers: int = 1, fresh: bool = False) -> dict:
     rng = random.Random(seed)
     call_command("load_catalogue", verbosity=0)
+    demo_window_ensure()  # offices may save: the benchmarks measure saves, not refusals
     catalogue = Catalogue.objects.get(fiscal_year=2566)
     subitems = list(SubItem.objects.filter(catalogue=catalogue, reportable=True).prefetch_related("checklist_items"))
     fields = list(AnswerField.objects.filter(catalogue=catalogue))

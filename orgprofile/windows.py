@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
@@ -93,7 +94,15 @@ def office_window_state(
     at = at or clock.now()
     window = window_of(fiscal_year=fiscal_year)
     if window is None:
-        return OfficeWindowState(open=True, closes_at=None, opens_at=None, extended=False, configured=False)
+        # The guide: offices work only between the announced opening and closing. A year whose
+        # window no admin has set is closed to offices (PMQA_OFFICES_OPEN_WITHOUT_WINDOW aside).
+        return OfficeWindowState(
+            open=settings.PMQA_OFFICES_OPEN_WITHOUT_WINDOW,
+            closes_at=None,
+            opens_at=None,
+            extended=False,
+            configured=False,
+        )
     in_window = window.office_opens_at <= at < window.office_closes_at
     extension = (
         WindowExtension.objects.filter(window=window, office=office, starts_at__lte=at, until__gt=at)
@@ -118,6 +127,8 @@ def window_edit_check(*, office: Office, at: datetime, state: OfficeWindowState 
     state = state or office_window_state(office=office, at=at)
     if state.open:
         return
+    if not state.configured:
+        raise EditRefused(_("ระบบยังไม่เปิดให้รายงาน: ผู้ดูแลระบบยังไม่ได้กำหนดช่วงเวลารายงานของปีนี้ ดูช่องทางติดต่อได้ที่หน้า “วิธีใช้”"))
     if state.opens_at and at < state.opens_at:
         raise EditRefused(_("ระบบยังไม่เปิดให้รายงาน จะเปิดเมื่อ %(t)s") % {"t": format_thai_datetime(state.opens_at)})
     raise EditRefused(
@@ -214,3 +225,20 @@ def window_extend(*, user, window: ReportingWindow, office: Office, starts_at, u
         reason,
     )
     return extension
+
+
+def demo_window_ensure(*, days: int = 30) -> ReportingWindow | None:
+    """For demo and benchmark databases only: open the current year's window (from yesterday
+    for `days` days, reviews two weeks longer) when no admin has set one. A set window is kept."""
+    year = current_year()
+    if year is None or ReportingWindow.objects.filter(fiscal_year=year).exists():
+        return None
+    now = clock.now()
+    return window_set(
+        user=None,
+        fiscal_year=year,
+        office_opens_at=now - timedelta(days=1),
+        office_closes_at=now + timedelta(days=days),
+        review_opens_at=now - timedelta(days=1),
+        review_closes_at=now + timedelta(days=days + 14),
+    )

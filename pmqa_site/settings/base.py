@@ -204,6 +204,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="pmqa@localhost")
 
 # --- Celery ------------------------------------------------------------------------------
 # With no broker configured (the embedded default) tasks run in the web process.
+# Whether offices may report in a year whose reporting window no admin has set. The guide says
+# to work only between the announced opening and closing, hence closed.
+PMQA_OFFICES_OPEN_WITHOUT_WINDOW = env.bool("PMQA_OFFICES_OPEN_WITHOUT_WINDOW", default=False)
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # The cache holds the password-reset throttle's counters (django-ratelimit): one process's
 # memory in the embedded default, Redis wherever a broker is set (production requires one),

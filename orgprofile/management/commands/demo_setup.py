@@ -11,6 +11,7 @@ from django.db import transaction
 
 from orgprofile.models import Office
 from orgprofile.services import user_create
+from orgprofile.windows import demo_window_ensure
 from pmqa_site.roles import Role
 
 DEMO_OFFICE = {
@@ -58,11 +59,17 @@ class Command(BaseCommand):
                     last_name=last,
                 )
                 stored[username] = password
+        # The demo must work: open this year's window unless an admin has set one.
+        opened = demo_window_ensure()
         credentials_file.parent.mkdir(parents=True, exist_ok=True)
         credentials_file.write_text(json.dumps(stored, indent=2))
         credentials_file.chmod(0o600)
 
         self.stdout.write("")
+        if opened is not None:
+            self.stdout.write(
+                f"Reporting window opened for the demo until {opened.office_closes_at:%Y-%m-%d %H:%M} (UTC)"
+            )
         self.stdout.write(f"Demo office: {office.name} ({office.code})")
         self.stdout.write("Demo accounts (username / password / role):")
         for username, role, _first, _last in DEMO_ACCOUNTS:
