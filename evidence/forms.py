@@ -20,6 +20,7 @@ class LinkForm(ThaiErrorsMixin, forms.Form):
 
 class SupersedeForm(ThaiErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("เหตุผลที่ยกเลิก"), max_length=500, min_length=3)
+    replacement = forms.IntegerField(label=_("ใช้ไฟล์ใดแทน"), required=False)
 
 
 class MessageForm(ThaiErrorsMixin, forms.Form):

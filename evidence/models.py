@@ -80,6 +80,10 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supersede_reason = models.CharField(_("เหตุผลที่ยกเลิก"), max_length=500, blank=True)
+    # The guide: name which file is cancelled and which one is used instead.
+    replaced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces", verbose_name=_("แทนที่ด้วย")
+    )
     # A file the office sent with a message to the central office (the conversation).
     message = models.ForeignKey(
         "assessments.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"

@@ -71,7 +71,7 @@ def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
     kinds), never more with more files."""
     items = list(
         Evidence.objects.filter(report=report)
-        .select_related("kind", "uploaded_by", "superseded_by")
+        .select_related("kind", "uploaded_by", "superseded_by", "replaced_by")
         .order_by("kind__order", "uploaded_at", "pk")
     )
     kinds = list(catalogue_shape(report.subitem.catalogue).evidence_kinds)

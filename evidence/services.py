@@ -190,8 +190,9 @@ def evidence_link_add(*, report: SubItemReport, user, url: str, title: str) -> E
 
 
 @transaction.atomic
-def evidence_supersede(*, evidence: Evidence, user, reason: str) -> Evidence:
-    """Withdraw a file or link with a reason. It leaves the budget but stays listed and readable."""
+def evidence_supersede(*, evidence: Evidence, user, reason: str, replacement: Evidence | None = None) -> Evidence:
+    """Withdraw a file or link with a reason, and name the one used instead when there is one
+    (the guide: "ยกเลิก ไฟล์ใด และใช้ไฟล์ใดแทน"). It leaves the budget but stays listed and readable."""
     report = evidence.report
     office_edit_check(user=user, office=report.assessment.office)
     reason = (reason or "").strip()
@@ -202,10 +203,17 @@ def evidence_supersede(*, evidence: Evidence, user, reason: str) -> Evidence:
     locked = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if locked.superseded_at is not None:
         raise ValidationError(_("รายการนี้ถูกยกเลิกไปแล้ว"), code="superseded")
+    if replacement is not None and (
+        replacement.pk == locked.pk
+        or replacement.report_id != locked.report_id
+        or replacement.superseded_at is not None
+    ):
+        raise ValidationError(_("ไฟล์ที่ใช้แทนต้องเป็นไฟล์อื่นของประเด็นเดียวกันที่ยังไม่ถูกยกเลิก"), code="replacement")
     locked.superseded_at = timezone.now()
     locked.superseded_by = user
     locked.supersede_reason = reason
-    locked.save(update_fields=["superseded_at", "superseded_by", "supersede_reason"])
+    locked.replaced_by = replacement
+    locked.save(update_fields=["superseded_at", "superseded_by", "supersede_reason", "replaced_by"])
     EvidenceEvent.objects.create(
         evidence=locked,
         action=EvidenceEvent.Action.SUPERSEDED,

@@ -172,10 +172,24 @@ def supersede(request, evidence_id):
     form = SupersedeForm(request.POST)
     if not form.is_valid():
         return _answer(request, report, web.Outcome(ok=False, refusal=ValidationError(form.thai_errors())), done="")
+    replacement = None
+    if form.cleaned_data.get("replacement"):
+        replacement = Evidence.objects.filter(pk=form.cleaned_data["replacement"], report=report).first()
+        if replacement is None:
+            refusal = ValidationError(_("ไม่พบไฟล์ที่เลือกให้ใช้แทนในประเด็นนี้"))
+            return _answer(request, report, web.Outcome(ok=False, refusal=refusal), done="")
     outcome = web.call(
-        None, services.evidence_supersede, evidence=evidence, user=request.user, reason=form.cleaned_data["reason"]
+        None,
+        services.evidence_supersede,
+        evidence=evidence,
+        user=request.user,
+        reason=form.cleaned_data["reason"],
+        replacement=replacement,
     )
-    return _answer(request, report, outcome, done=_("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name})
+    done = _("ยกเลิก “%(name)s” แล้ว") % {"name": evidence.display_name}
+    if replacement is not None:
+        done += " " + _("ใช้ “%(name)s” แทน") % {"name": replacement.display_name}
+    return _answer(request, report, outcome, done=done)
 
 
 @csrf_exempt

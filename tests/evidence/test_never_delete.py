@@ -10,6 +10,7 @@ from evidence.models import Evidence, EvidenceEvent
 from evidence.services import evidence_upload
 from tests.evidence import corpus
 from tests.evidence.conftest import upload_file
+from tests.webforms import form_posting_to
 
 EVIDENCE_APP = Path(__file__).resolve().parents[2] / "evidence"
 
@@ -46,3 +47,25 @@ def test_no_code_path_deletes_rows_or_files():
     # The checker's copies (of a file kept in remote storage, and the disarmed output) live in a
     # temporary folder that goes with its `with` block.
     assert offenders == [], offenders
+
+
+def test_a_wrong_file_is_cancelled_naming_the_file_used_instead(django_app, staff, report, kinds, upload, client_for):
+    """The guide: "ยกเลิก ไฟล์ใด และใช้ไฟล์ใดแทน"; through the panel's rendered form."""
+    client = client_for(staff)
+    upload(client, report, kinds["project"], "โครงการผิด.pdf", corpus.valid_pdf(1))
+    upload(client, report, kinds["project"], "โครงการที่ถูกต้อง.pdf", corpus.valid_pdf(2))
+    wrong, right = Evidence.objects.order_by("pk")
+    page = django_app.get(
+        reverse("evidence:report", args=[report.assessment.office.code, report.subitem.number]), user=staff
+    )
+    form = form_posting_to(page, reverse("evidence:supersede", args=[wrong.pk]))
+    form["reason"] = "แนบโครงการผิดปี"
+    form["replacement"] = str(right.pk)
+    done = form.submit().follow()
+    assert "ใช้ “โครงการที่ถูกต้อง.pdf” แทน" in done.text
+    wrong.refresh_from_db()
+    assert wrong.superseded_at and wrong.replaced_by == right
+    assert "แทนที่ด้วย" in done.text
+    # The replacement must be another live file of the same sub-item.
+    again = form_posting_to(done, reverse("evidence:supersede", args=[right.pk]))
+    assert str(wrong.pk) not in [value for value, *_ in again["replacement"].options]
