@@ -16,8 +16,15 @@ def sort_link(context, key: str, label: str):
     desc = key == current and not descending
     href = "?" + "&".join(part for part in (query, f"sort={key}", "desc=on" if desc else "") if part)
     mark = (" ▼" if descending else " ▲") if key == current else ""
-    sort = ("descending" if descending else "ascending") if key == current else "none"
-    return format_html('<a href="{}" data-sort="{}" aria-sort="{}">{}{}</a>', href, key, sort, label, mark)
+    return format_html('<a href="{}" data-sort="{}">{}{}</a>', href, key, label, mark)
+
+
+@register.simple_tag(takes_context=True)
+def sort_state(context, key: str) -> str:
+    """The header's aria-sort: how the column is sorted now."""
+    if key != context["sort"]:
+        return "none"
+    return "descending" if context["descending"] else "ascending"
 
 
 @register.simple_tag

@@ -25,3 +25,23 @@
       : names.getAttribute("data-none");
   });
 })();
+
+/* A form that comes back with errors: focus goes to the first field in error, and each error
+   message is tied to its field for screen readers. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var invalid = document.querySelectorAll("main .is-invalid");
+    Array.prototype.forEach.call(invalid, function (field) {
+      var feedback = field.parentNode && field.parentNode.querySelector(".invalid-feedback");
+      if (feedback) {
+        if (!feedback.id) { feedback.id = (field.id || field.name) + "-error"; }
+        var described = (field.getAttribute("aria-describedby") || "").split(" ");
+        if (described.indexOf(feedback.id) < 0) { described.push(feedback.id); }
+        field.setAttribute("aria-describedby", described.join(" ").trim());
+      }
+      field.setAttribute("aria-invalid", "true");
+    });
+    if (invalid.length) { invalid[0].focus(); }
+  });
+})();
