@@ -39,6 +39,8 @@ class SubItemShape:
     not_reportable_reason: str
     items: tuple[ItemShape, ...]
     items_by_level: tuple[tuple[Level, tuple[ItemShape, ...]], ...]
+    evidence_note: tuple[str, ...] = ()  # the guide's attachment list, entry i = evidence kind i
+    evidence_note_from: str = ""
 
     @property
     def total(self) -> int:
@@ -121,6 +123,8 @@ def _build(catalogue: Catalogue) -> CatalogueShape:
                 not_reportable_reason=row["not_reportable_reason"],
                 items=own,
                 items_by_level=tuple((level, tuple(i for i in own if i.level == level.value)) for level in LEVEL_ORDER),
+                evidence_note=tuple(row["evidence_note"] or ()),
+                evidence_note_from=row["evidence_note_from"],
             )
         )
     fields = tuple(

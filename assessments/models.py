@@ -79,7 +79,11 @@ class SubItem(models.Model):
     reportable = models.BooleanField(_("สพท. รายงาน"), default=True)
     not_reportable_reason = models.CharField(_("เหตุที่ไม่ต้องรายงาน"), max_length=400, blank=True)
     guidance = models.JSONField(_("แนวทางการดำเนินงาน"), default=dict, blank=True)
+    # The guide's "หมายเหตุ/ เอกสารแนบระบบ รายงาน" cell, entry by entry, word for word; entry i
+    # is evidence kind i of the catalogue (in order).
     evidence_note = models.JSONField(_("เอกสารแนบตามเกณฑ์"), default=list, blank=True)
+    # Where a cell was empty in the guide and the list is another sub-item's (4.2-4.4 carry 4.1's).
+    evidence_note_from = models.CharField(_("รายการเอกสารแนบยกมาจากข้อ"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["catalogue", "order"]

@@ -18,6 +18,11 @@ class LinkForm(ThaiErrorsMixin, forms.Form):
     title = forms.CharField(label=_("ชื่อเรื่อง"), max_length=300)
 
 
+class AbsenceForm(ThaiErrorsMixin, forms.Form):
+    kind = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("เหตุผลที่ไม่มี"), max_length=500, min_length=3)
+
+
 class SupersedeForm(ThaiErrorsMixin, forms.Form):
     reason = forms.CharField(label=_("เหตุผลที่ยกเลิก"), max_length=500, min_length=3)
     replacement = forms.IntegerField(label=_("ใช้ไฟล์ใดแทน"), required=False)

@@ -141,3 +141,23 @@ class EvidenceEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.evidence_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class EvidenceAbsence(models.Model):
+    """The office says it has no document of one kind the guide lists for a sub-item, and why.
+    Readiness then stops asking for it, and the reviewer sees the reason. Kept, never deleted:
+    a later file of that kind simply shows instead."""
+
+    report = models.ForeignKey("assessments.SubItemReport", on_delete=models.PROTECT, related_name="evidence_absences")
+    kind = models.ForeignKey("assessments.EvidenceKind", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("เหตุผลที่ไม่มี"), max_length=500)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    marked_at = models.DateTimeField(_("แจ้งเมื่อ"), default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "kind"], name="evidence_absence_one_per_kind")]
+        verbose_name = _("เอกสารที่สำนักงานแจ้งว่าไม่มี")
+        verbose_name_plural = _("เอกสารที่สำนักงานแจ้งว่าไม่มี")
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind_id}: {self.reason[:40]}"

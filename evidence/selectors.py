@@ -8,14 +8,42 @@ from assessments.catalogue_cache import KindShape, catalogue_shape
 from assessments.models import SubItemReport
 from orgprofile.windows import current_fiscal_year as fiscal_year_now
 
-from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
+from .models import Evidence, EvidenceAbsence, EvidenceEvent, EvidenceSource, EvidenceState
 from .validation import budget_bytes, human_size, photo_max_bytes
+
+
+@dataclass
+class AttachmentLine:
+    """One entry of the guide's attachment list for a sub-item, and where the office stands."""
+
+    text: str  # the guide's words
+    kind: KindShape | None
+    files: int  # active files or links of that kind, checked or being checked
+    absent_reason: str = ""  # the office says it has none, and why
+
+    @property
+    def done(self) -> bool:
+        return self.files > 0 or bool(self.absent_reason)
+
+
+def attachment_lines(*, note, kinds, files_by_kind: dict[str, int], absent: dict[str, str]) -> list[AttachmentLine]:
+    """Entry i of the guide's list is kind i of the catalogue (README, Evidence)."""
+    lines = []
+    for position, text in enumerate(note):
+        kind = kinds[position] if position < len(kinds) else None
+        code = kind.code if kind else ""
+        lines.append(
+            AttachmentLine(text=text, kind=kind, files=files_by_kind.get(code, 0), absent_reason=absent.get(code, ""))
+        )
+    return lines
 
 
 @dataclass
 class EvidencePanel:
     items: list[Evidence]
     kinds: list[KindShape]
+    checklist: list[AttachmentLine]
+    note_from: str
     budget: int
     used: int
     photo_max: int
@@ -75,9 +103,18 @@ def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
         .order_by("kind__order", "uploaded_at", "pk")
     )
     kinds = list(catalogue_shape(report.subitem.catalogue).evidence_kinds)
+    files_by_kind: dict[str, int] = {}
+    for item in items:
+        if item.superseded_at is None and item.state in (EvidenceState.PENDING, EvidenceState.VALID):
+            files_by_kind[item.kind.code] = files_by_kind.get(item.kind.code, 0) + 1
+    absent = dict(EvidenceAbsence.objects.filter(report=report).values_list("kind__code", "reason"))
     return EvidencePanel(
         items=items,
         kinds=kinds,
+        checklist=attachment_lines(
+            note=report.subitem.evidence_note, kinds=kinds, files_by_kind=files_by_kind, absent=absent
+        ),
+        note_from=report.subitem.evidence_note_from,
         budget=budget_bytes(),
         used=sum(e.size for e in items if counts_against_budget(e)),
         photo_max=photo_max_bytes(),
@@ -110,6 +147,17 @@ def evidence_kinds_covered_by_subitem(*, assessment) -> dict[int, set[str]]:
     for subitem_id, code in rows:
         covered.setdefault(subitem_id, set()).add(code)
     return covered
+
+
+def evidence_absences_by_subitem(*, assessment) -> dict[int, dict[str, str]]:
+    """sub-item id → {kind code: the office's reason it has none}, for a whole assessment."""
+    absent: dict[int, dict[str, str]] = {}
+    rows = EvidenceAbsence.objects.filter(report__assessment=assessment).values_list(
+        "report__subitem_id", "kind__code", "reason"
+    )
+    for subitem_id, code, reason in rows:
+        absent.setdefault(subitem_id, {})[code] = reason
+    return absent
 
 
 def message_attachments(*, messages) -> dict[int, list[Evidence]]:

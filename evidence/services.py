@@ -29,7 +29,7 @@ from orgprofile.access import office_edit_check
 from pmqa_site.tasks import enqueue_on_commit
 
 from . import pdfcheck
-from .models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState, stored_name
+from .models import Evidence, EvidenceAbsence, EvidenceEvent, EvidenceSource, EvidenceState, stored_name
 from .validation import (
     budget_bytes,
     budget_check,
@@ -187,6 +187,21 @@ def evidence_link_add(*, report: SubItemReport, user, url: str, title: str) -> E
     )
     report_touch(report=report, user=user)
     return evidence
+
+
+@transaction.atomic
+def evidence_absence_mark(*, report: SubItemReport, user, kind: EvidenceKind, reason: str) -> EvidenceAbsence:
+    """The office has no document of `kind` for this sub-item: say so, with a reason."""
+    office_edit_check(user=user, office=report.assessment.office)
+    _kind_check(report=report, kind=kind)
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise ValidationError(_("กรุณาระบุเหตุผลที่ไม่มีเอกสารนี้ อย่างน้อย 3 ตัวอักษร"), code="reason")
+    absence, _created = EvidenceAbsence.objects.update_or_create(
+        report=report, kind=kind, defaults={"reason": reason[:500], "marked_by": user, "marked_at": timezone.now()}
+    )
+    report_touch(report=report, user=user)
+    return absence
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ urlpatterns = [
     path("offices/<str:code>/subitem/<str:number>/evidence/upload/", views.upload, name="upload"),
     path("offices/<str:code>/subitem/<str:number>/evidence/link/", views.link_add, name="link"),
     path("offices/<str:code>/subitem/<str:number>/messages/", views.message_send, name="message-send"),
+    path("offices/<str:code>/subitem/<str:number>/evidence/absent/", views.absence, name="absence"),
     path("evidence/<int:evidence_id>/supersede/", views.supersede, name="supersede"),
     path("evidence/<int:evidence_id>/file/", views.download, name="download"),
 ]

@@ -30,7 +30,7 @@ from pmqa_site.errors import Refused
 from pmqa_site.roles import ALL_ROLES
 
 from . import selectors, services
-from .forms import LinkForm, MessageForm, SupersedeForm
+from .forms import AbsenceForm, LinkForm, MessageForm, SupersedeForm
 from .models import Evidence, EvidenceState
 from .uploads import size_limited, too_large_message
 from .validation import clean_name
@@ -159,6 +159,32 @@ def link_add(request, code, number):
         return _answer(request, report, web.Outcome(ok=False, refusal=ValidationError(form.thai_errors())), done="")
     outcome = web.call(None, services.evidence_link_add, report=report, user=request.user, **form.cleaned_data)
     return _answer(request, report, outcome, done=_("เพิ่มลิงก์แล้ว"))
+
+
+@require_POST
+@role_required(*ALL_ROLES)
+def absence(request, code, number):
+    """The office has no document of one kind the guide lists for this sub-item, and says why."""
+    report = _report(request, code, number)
+    office_edit_check(user=request.user, office=report.assessment.office)
+    form = AbsenceForm(request.POST)
+    kind = None
+    if form.is_valid():
+        kind = EvidenceKind.objects.filter(
+            pk=form.cleaned_data["kind"], catalogue_id=report.subitem.catalogue_id
+        ).first()
+    if kind is None:
+        errors = form.thai_errors() if form.errors else [_("ไม่พบประเภทเอกสารนี้ในเกณฑ์ปีนี้")]
+        return _answer(request, report, web.Outcome(ok=False, refusal=ValidationError(errors)), done="")
+    outcome = web.call(
+        None,
+        services.evidence_absence_mark,
+        report=report,
+        user=request.user,
+        kind=kind,
+        reason=form.cleaned_data["reason"],
+    )
+    return _answer(request, report, outcome, done=_("บันทึกแล้วว่าไม่มี “%(kind)s”") % {"kind": kind.title})
 
 
 @require_POST

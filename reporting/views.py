@@ -11,9 +11,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
 from assessments.selectors import assessment_answers, current_catalogue
-from evidence.selectors import evidence_kinds_covered_by_subitem
+from evidence.selectors import attachment_lines, evidence_absences_by_subitem, evidence_kinds_covered_by_subitem
 from orgprofile.access import office_for_request
 from orgprofile.models import Office
 from orgprofile.windows import window_of
@@ -50,16 +51,27 @@ def readiness(request, code):
     statuses = assessment_answers(office=office, catalogue=catalogue)
     assessment_id = next((s.report.assessment_id for s in statuses if s.report is not None), None)
     covered = evidence_kinds_covered_by_subitem(assessment=assessment_id) if assessment_id else {}
-    kinds = list(catalogue.evidence_kinds.order_by("order"))
+    absent = evidence_absences_by_subitem(assessment=assessment_id) if assessment_id else {}
+    kinds = list(catalogue_shape(catalogue).evidence_kinds)
     rows = []
     for status in statuses:
         missing_fields = status.required_fields - status.filled_fields
+        own = covered.get(status.subitem.id, set())
+        lines = attachment_lines(
+            note=status.subitem.evidence_note,
+            kinds=kinds,
+            files_by_kind=dict.fromkeys(own, 1),
+            absent=absent.get(status.subitem.id, {}),
+        )
         rows.append(
             {
                 "status": status,
                 "unanswered": status.unanswered,
                 "missing_fields": missing_fields,
-                "missing_kinds": [k for k in kinds if k.code not in covered.get(status.subitem.id, set())],
+                # What the guide lists for this sub-item and the office has neither attached
+                # nor said it does not have.
+                "missing_attachments": [line for line in lines if not line.done],
+                "absent_attachments": [line for line in lines if line.absent_reason and not line.files],
                 "ready": not status.unanswered and missing_fields <= 0,
             }
         )

@@ -156,6 +156,7 @@ def catalogue_load(*, text: str) -> CatalogueLoadResult:
                     "not_reportable_reason": sub.get("not_reportable_reason", ""),
                     "guidance": sub.get("guidance", {}),
                     "evidence_note": sub.get("evidence_note", []),
+                    "evidence_note_from": sub.get("evidence_note_from", ""),
                 },
             )
             existing = {(i.level, i.order): i for i in subitem.checklist_items.all()}
@@ -204,6 +205,8 @@ def catalogue_export(*, catalogue: Catalogue) -> dict:
                         "title": sub.title,
                         "reportable": sub.reportable,
                         **({"not_reportable_reason": sub.not_reportable_reason} if not sub.reportable else {}),
+                        "evidence_note": sub.evidence_note,
+                        **({"evidence_note_from": sub.evidence_note_from} if sub.evidence_note_from else {}),
                         "levels": {
                             level.value: [i.text for i in sub.checklist_items.all() if i.level == level.value]
                             for level in (Level.BASIC, Level.ADVANCE, Level.SIGNIFICANCE)

@@ -66,7 +66,7 @@ def test_attachment_needs_a_kind(office, client_for, staff, subitem_111):
     assert not Message.objects.exists() and not Evidence.objects.exists()
 
 
-def test_readiness_names_missing_evidence_kinds(office, client_for, staff, subitem_111, upload):
+def test_readiness_names_the_guide_s_attachments_still_missing(office, client_for, staff, subitem_111, upload):
     client = client_for(staff)
     client.get(reverse("assessments:subitem", args=[office.code, "1.1.1"]))
     report = SubItemReport.objects.get(subitem=subitem_111)
@@ -74,9 +74,10 @@ def test_readiness_names_missing_evidence_kinds(office, client_for, staff, subit
     upload(client, report, kinds["project"], "โครงการ.pdf", corpus.valid_pdf(1))
     html = client.get(reverse("reporting:readiness", args=[office.code])).content.decode()
     block = html[html.index('data-subitem="1.1.1"') : html.index('data-subitem="1.3"')]
-    assert "ยังไม่มีเอกสารหลักฐานประเภท" in block
-    assert kinds["answer_form"].title in block
-    assert kinds["project"].title not in block
+    assert "เอกสารแนบตามคู่มือที่ยังไม่ได้แนบ" in block
+    note = subitem_111.evidence_note  # the guide's words for 1.1.1, entry i = kind i
+    assert note[0] in block  # the answer form: not attached
+    assert note[1] not in block  # the project: attached
 
 
 def test_new_data_shows_evidence_added_since_the_decision(office, client_for, staff, reviewer, subitem_111, upload):

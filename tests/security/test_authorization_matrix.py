@@ -96,6 +96,7 @@ ACCESS: dict[str, set[str]] = {
     "evidence:upload": set(),
     "evidence:link": set(),
     "evidence:supersede": set(),
+    "evidence:absence": set(),  # POST only
     "evidence:message-send": set(),
     # KRS, category 7.
     "krs:category7": OFFICE_A | CENTRAL,
@@ -133,6 +134,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "evidence:upload": OFFICE_A,
     "evidence:link": OFFICE_A,
     "evidence:supersede": OFFICE_A,
+    "evidence:absence": OFFICE_A,
     "krs:sync": {ADMIN},
     "krs:import": {ADMIN},
 }
