@@ -14,6 +14,7 @@ import tempfile
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -44,9 +45,6 @@ from .validation import (
 logger = logging.getLogger(__name__)
 
 MAX_CHECK_ATTEMPTS = 3
-# A check holds its row for at most the checker's CPU limit plus its wall-clock backstop; a
-# row pending longer than this was left by a check that died.
-STALE_AFTER = timedelta(seconds=pdfcheck.CHILD_CPU_SECONDS + pdfcheck.WALL_BACKSTOP_SECONDS)
 LINK_KIND_CODE = "photos_links"
 
 
@@ -369,7 +367,12 @@ def evidence_recheck_stale(*, report: SubItemReport) -> int:
 
     Called when the panel is looked at: in the embedded default there is no beat to run the
     sweep, and a row must not say "กำลังตรวจสอบ" (and hold the office's budget) until a restart."""
-    return evidence_sweep(stale_after=STALE_AFTER, report=report)
+    return evidence_sweep(stale_after=stale_after(), report=report)
+
+
+def stale_after() -> timedelta:
+    """How long a check may hold its row (settings.PMQA_EVIDENCE_STALE_SECONDS)."""
+    return timedelta(seconds=settings.PMQA_EVIDENCE_STALE_SECONDS)
 
 
 def evidence_sweep(*, stale_after: timedelta = timedelta(minutes=5), report: SubItemReport | None = None) -> int:

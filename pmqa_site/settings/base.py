@@ -316,6 +316,9 @@ PMQA_EVIDENCE_PHOTO_MAX_BYTES = 5 * PMQA_EVIDENCE_BUDGET_BYTES
 # Production behind nginx: serve files with X-Accel-Redirect to this internal location
 # (e.g. "/protected-media/"); empty means Django streams the file itself.
 PMQA_EVIDENCE_X_ACCEL_PREFIX = env("EVIDENCE_X_ACCEL_PREFIX", default="")
+# A file pending longer than this was left by a check that died (the checker's CPU limit of 20 s
+# plus its 120 s backstop): looking at its panel checks it again. Tests shorten it.
+PMQA_EVIDENCE_STALE_SECONDS = env.int("PMQA_EVIDENCE_STALE_SECONDS", default=140)
 CELERY_BEAT_SCHEDULE["evidence-sweep"] = {"task": "evidence.sweep", "schedule": 300.0}
 
 # --- KRS ---------------------------------------------------------------------------------
