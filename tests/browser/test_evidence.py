@@ -48,7 +48,9 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
     form.locator("input[type=file]").set_input_files(str(pdf))
     form.get_by_role("button", name="ส่งไฟล์").click()
     page.locator(".evidence-progress-row.is-done").first.wait_for()
-    page.locator("tr[data-state=valid]", has_text="แผนปฏิบัติราชการ 2566.pdf").wait_for(timeout=20_000)
+    page.locator("tr[data-state=valid]", has=page.get_by_role("link", name="แผนปฏิบัติราชการ 2566.pdf")).wait_for(
+        timeout=20_000
+    )
     after_pdf = meter_value(page, report)
     assert after_pdf == pdf.stat().st_size
     assert "เหลือ" in meter_text.inner_text()
@@ -56,17 +58,17 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
     form.get_by_label("ประเภทเอกสารหลักฐาน").select_option(label="ภาพถ่ายกิจกรรม/Link เกี่ยวข้อง/ภาพถ่ายหน้าเว็บ หน้าระบบ")
     form.locator("input[type=file]").set_input_files(str(photo))
     form.get_by_role("button", name="ส่งไฟล์").click()
-    page.locator("tr[data-state=valid]", has_text="ภาพกิจกรรม.jpg").wait_for(timeout=20_000)
+    page.locator("tr[data-state=valid]", has=page.get_by_role("link", name="ภาพกิจกรรม.jpg")).wait_for(timeout=20_000)
     assert page.locator("tr[data-state=valid]").count() == 2
     after_photo = meter_value(page, report)
     assert after_photo > after_pdf
     page.screenshot(path=str(tmp_path / "evidence-uploaded.png"), full_page=True)
 
-    row = page.locator("tr", has_text="แผนปฏิบัติราชการ 2566.pdf")
+    row = page.locator("tr", has=page.get_by_role("link", name="แผนปฏิบัติราชการ 2566.pdf"))
     row.locator("summary", has_text="ยกเลิก").click()
     row.get_by_label("เหตุผลที่ยกเลิก").fill("แนบฉบับร่าง จะส่งฉบับลงนามแทน")
     row.get_by_role("button", name="ยืนยันการยกเลิก").click()
-    struck = page.locator("tr.evidence-superseded", has_text="แผนปฏิบัติราชการ 2566.pdf")
+    struck = page.locator("tr.evidence-superseded", has=page.get_by_role("link", name="แผนปฏิบัติราชการ 2566.pdf"))
     struck.wait_for()
     assert struck.locator("del").count() == 1
     assert "line-through" in struck.locator("td").first.evaluate("el => getComputedStyle(el).textDecorationLine")
@@ -79,7 +81,9 @@ def test_upload_pdf_and_photo_then_supersede(page, staff, report, tmp_path):
     )
 
     # The checked photo opens inline in Chromium's PDF viewer despite the sandboxing CSP.
-    href = page.locator("tr", has_text="ภาพกิจกรรม.jpg").locator("a").first.get_attribute("href")
+    href = (
+        page.locator("tr", has=page.get_by_role("link", name="ภาพกิจกรรม.jpg")).locator("a").first.get_attribute("href")
+    )
     response = page.goto(page.base_url + href)
     assert (response.header_value("content-security-policy") or "").startswith("sandbox;"), response.headers_array()
     assert response.header_value("content-type") == "application/pdf"
