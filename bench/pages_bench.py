@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -137,6 +138,19 @@ def autosave_body(base: str, cookie: str, path: str) -> tuple[str, str, dict]:
     return lua, csrf, headers
 
 
+def settle(url: str, *, quick_ms: float = 200, give_up_s: float = 120) -> None:
+    """Wait until the server answers `url` quickly again (nothing left queued from the last run)."""
+    deadline = time.monotonic() + give_up_s
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            requests.get(url, timeout=give_up_s)
+        except requests.RequestException:
+            pass
+        if (time.monotonic() - started) * 1000 < quick_ms:
+            return
+
+
 def table(rows: list[tuple[str, list[WrkResult], list[float]]], yardstick: str):
     print(f"\n{'page':<24}{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'× ' + yardstick:>22}{'errors':>8}   load average")
     for name, results, costs in rows:
@@ -215,6 +229,9 @@ def main() -> int:
                     results[name].append(
                         wrk(url, seconds=args.seconds, connections=args.connections, headers=headers, lua=lua)
                     )
+                    # wrk stops on time, but a slow page (the national workbook) leaves requests
+                    # queued in gunicorn: let them finish before the next page is measured.
+                    settle(product + "/healthz/")
             yard = results["logged-in bare view"]
             rows = []
             for name, *_ in targets:
