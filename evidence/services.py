@@ -243,7 +243,14 @@ def evidence_supersede(*, evidence: Evidence, user, reason: str, replacement: Ev
 
 
 def _finish(
-    *, evidence_id: int, state: str, reason: str = "", detail: str = "", page_count=None, disarmed_copy: str = ""
+    *,
+    evidence_id: int,
+    state: str,
+    reason: str = "",
+    detail: str = "",
+    page_count=None,
+    disarmed_copy: str = "",
+    disarmed: list[str] | None = None,
 ) -> bool:
     """Move a pending row to its final state; False when another run finished it first.
 
@@ -262,6 +269,7 @@ def _finish(
         if disarmed_copy:
             row.original_file.name = row.file.name
             row.file.name = disarmed_copy
+            row.disarmed = disarmed or []
             fields += ["original_file", "file", "disarmed"]
         row.save(update_fields=fields)
         EvidenceEvent.objects.create(
@@ -354,9 +362,12 @@ def evidence_check(*, evidence_id: int) -> str | None:
         if verdict.disarmed:
             with open(verdict.output, "rb") as disarmed:
                 copy = default_storage.save(stored_name(row, "disarmed.pdf"), File(disarmed))
-            Evidence.objects.filter(pk=evidence_id).update(disarmed=verdict.disarmed)
     if not _finish(
-        evidence_id=evidence_id, state=EvidenceState.VALID, page_count=verdict.page_count, disarmed_copy=copy
+        evidence_id=evidence_id,
+        state=EvidenceState.VALID,
+        page_count=verdict.page_count,
+        disarmed_copy=copy,
+        disarmed=verdict.disarmed,
     ):
         return None
     return EvidenceState.VALID

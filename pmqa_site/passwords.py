@@ -6,6 +6,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
+def _in_thai(check, password, user, *, message: str, code: str) -> None:
+    """Run one of Django's rules; when it refuses, refuse with the Thai message instead."""
+    try:
+        check(password, user)
+    except ValidationError as english:
+        raise ValidationError(message, code=code) from english
+
+
 class MinimumLengthValidator(django_rules.MinimumLengthValidator):
     def validate(self, password, user=None):
         if len(password) < self.min_length:
@@ -20,12 +28,8 @@ class MinimumLengthValidator(django_rules.MinimumLengthValidator):
 
 class CommonPasswordValidator(django_rules.CommonPasswordValidator):
     def validate(self, password, user=None):
-        try:
-            super().validate(password, user)
-        except ValidationError as english:
-            raise ValidationError(
-                _("รหัสผ่านนี้ใช้กันทั่วไปจนเดาได้ง่าย กรุณาตั้งรหัสผ่านอื่น"), code="password_too_common"
-            ) from english
+        message = _("รหัสผ่านนี้ใช้กันทั่วไปจนเดาได้ง่าย กรุณาตั้งรหัสผ่านอื่น")
+        _in_thai(super().validate, password, user, message=message, code="password_too_common")
 
     def get_help_text(self):
         return _("รหัสผ่านต้องไม่ใช่รหัสผ่านที่ใช้กันทั่วไป")
@@ -42,12 +46,8 @@ class NumericPasswordValidator(django_rules.NumericPasswordValidator):
 
 class UserAttributeSimilarityValidator(django_rules.UserAttributeSimilarityValidator):
     def validate(self, password, user=None):
-        try:
-            super().validate(password, user)
-        except ValidationError as english:
-            raise ValidationError(
-                _("รหัสผ่านคล้ายกับชื่อผู้ใช้ ชื่อ หรืออีเมลมากเกินไป กรุณาตั้งรหัสผ่านอื่น"), code="password_too_similar"
-            ) from english
+        message = _("รหัสผ่านคล้ายกับชื่อผู้ใช้ ชื่อ หรืออีเมลมากเกินไป กรุณาตั้งรหัสผ่านอื่น")
+        _in_thai(super().validate, password, user, message=message, code="password_too_similar")
 
     def get_help_text(self):
         return _("รหัสผ่านต้องไม่คล้ายกับข้อมูลส่วนตัวของท่าน")

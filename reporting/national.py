@@ -256,6 +256,7 @@ class National:
     head: HeadFigures  # of every active office, whatever the filters
     category_numbers: list[int]
     provinces: list[str]
+    filters: Filters
 
 
 def _empty_cells(shape: CatalogueShape) -> dict[int, Cell]:
@@ -358,6 +359,7 @@ def national(*, catalogue: Catalogue, filters: Filters = Filters()) -> National:
         head=head,
         category_numbers=sorted(template),
         provinces=sorted({row.province for row in everyone if row.province}),
+        filters=filters,
     )
 
 
