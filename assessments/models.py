@@ -219,6 +219,37 @@ class SubItemReport(models.Model):
         return self.assessment.office
 
 
+class AssessmentSummary(models.Model):
+    """What the national pages show of one office's year, kept by every write that changes a
+    sub-item's answers or review state, in the same transaction (services/summary.py), so
+    that they filter, sort and page the offices in SQL instead of aggregating every report.
+
+    `categories` holds, per category number of 1-6, {"answered", "done", "states", "levels"}:
+    checklist items answered and done, and the sub-items by review state and by level.
+    """
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    answered = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)  # checklist items of categories 1-6
+    subitems = models.PositiveSmallIntegerField(default=0)  # reportable sub-items of categories 1-6
+    waiting = models.PositiveSmallIntegerField(default=0)  # sub-items in the review queue
+    certified = models.PositiveSmallIntegerField(default=0)
+    not_reported = models.PositiveSmallIntegerField(default=0)
+    oldest_waiting = models.DateTimeField(null=True, blank=True)
+    progress = models.CharField(max_length=16, default="not_started")
+    stage = models.PositiveSmallIntegerField(null=True, blank=True)  # 300/400/500 once every sub-item has one
+    categories = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("สรุปผลการประเมินของสำนักงาน")
+        verbose_name_plural = _("สรุปผลการประเมินของสำนักงาน")
+
+    def __str__(self) -> str:
+        return str(self.assessment)
+
+
 class ChecklistAnswer(models.Model):
     """1 (done, ดำเนินการจริง) or 0 (no approach yet); no row, or None, means unanswered."""
 

@@ -32,7 +32,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.infra import ROOT, WrkResult, gunicorn, load_average, postgres, wrk  # noqa: E402
+from bench.infra import ROOT, WrkResult, gunicorn, load_average, postgres, redis, wrk  # noqa: E402
 
 SECRET = "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
 
@@ -61,7 +61,7 @@ end
 """
 
 
-def product_env(database_url: str, tmp: Path) -> dict:
+def product_env(database_url: str, tmp: Path, cache_url: str) -> dict:
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "pmqa_site.settings.production",
@@ -69,6 +69,7 @@ def product_env(database_url: str, tmp: Path) -> dict:
         "SECRET_KEY": SECRET,
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",  # never reached: no page here queues a task
+        "CACHE_URL": cache_url,  # Redis, as in production (the dashboard keeps its charts there)
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "KRS_BASE_URL": "http://127.0.0.1:1",
         "SECURE_SSL_REDIRECT": "false",
@@ -180,9 +181,9 @@ def main() -> int:
         f"pinned to the last CPU, gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs, "
         f"load average at start {load_average()}"
     )
-    with postgres() as database:
+    with postgres() as database, redis() as (cache_url, _server):
         product_db, bare_db = database("pmqa"), database("bare")
-        env = product_env(product_db, tmp)
+        env = product_env(product_db, tmp, cache_url)
         run(env, "manage.py", "migrate", "--noinput", "-v0")
         run(env, "manage.py", "collectstatic", "--noinput", "-v0")
         filled = json.loads(

@@ -2,9 +2,9 @@
 
 import io
 from datetime import datetime
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import content_disposition_header
@@ -134,7 +134,8 @@ def subitem_history(request, code, number):
     return render(request, "reporting/subitem_history.html", context)
 
 
-NATIONAL_PER_PAGE = 50
+# The charts read every office's reports: the dashboard keeps them (in the cache) this long.
+CHARTS_SECONDS = 60
 STATE_COLOURS = {
     "certified": "#198754",
     "awaiting": "#ffc107",
@@ -199,33 +200,52 @@ def _chart_data(charts: dict) -> dict:
     }
 
 
-def _national_for(request):
+def _national_for(request, *, page: bool):
     catalogue = current_catalogue()
     if catalogue is None:
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
     provinces = Office.objects.filter(is_active=True).order_by("province").values_list("province", flat=True).distinct()
     form = NationalFilterForm(request.GET, provinces=[p for p in provinces if p])
-    return catalogue, form, national(catalogue=catalogue, filters=form.filters())
+    chosen = request.GET.get("page") or 1 if page else None
+    return catalogue, form, national(catalogue=catalogue, filters=form.filters(), page=chosen)
+
+
+class _Charts:
+    """The dashboard's charts and their tables, read only when the page's cached copy of them
+    (CHARTS_SECONDS old at most) has expired: they aggregate every office's reports."""
+
+    def __init__(self, catalogue, offices: int):
+        self.catalogue, self.offices = catalogue, offices
+
+    @cached_property
+    def figures(self) -> dict:
+        days = daily_progress(catalogue=self.catalogue)
+        return {
+            "days": [{**day, "date": day["day"], "day": day["day"].isoformat()} for day in days],
+            "levels": levels_per_subitem(catalogue=self.catalogue, offices=self.offices),
+            "states": states_per_category(catalogue=self.catalogue),
+            "category7": category7_attainment(fiscal_year=self.catalogue.fiscal_year),
+        }
+
+    @cached_property
+    def data(self) -> dict:
+        return _chart_data(self.figures)
+
+    @cached_property
+    def at(self):
+        return clock.now()
 
 
 @require_safe
 @role_required(*CENTRAL_ROLES)
 def national_dashboard(request):
-    """The country at once: head figures, offices × categories, charts with their tables."""
-    catalogue, form, data = _national_for(request)
-    page = Paginator(data.rows, NATIONAL_PER_PAGE).get_page(request.GET.get("page"))
+    """The country at once: head figures, a page of offices × categories, charts with their tables."""
+    catalogue, form, data = _national_for(request, page=True)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     for key in ("sort", "desc"):
         sort_query.pop(key, None)
-    days = daily_progress(catalogue=catalogue)
-    charts = {
-        "days": [{**day, "date": day["day"], "day": day["day"].isoformat()} for day in days],
-        "levels": levels_per_subitem(catalogue=catalogue, offices=data.head.offices),
-        "states": states_per_category(data),
-        "category7": category7_attainment(fiscal_year=catalogue.fiscal_year),
-    }
     window = window_of(fiscal_year=catalogue.fiscal_year)
     return render(
         request,
@@ -233,13 +253,14 @@ def national_dashboard(request):
         {
             "catalogue": catalogue,
             "national": data,
-            "page": page,
+            "page": data.page,
             "form": form,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
             "sort": data.filters.sort,
             "descending": data.filters.descending,
-            "charts": charts,
+            "charts": _Charts(catalogue, data.head.offices),
+            "charts_seconds": CHARTS_SECONDS,
             "window": window,
             "now": clock.now(),
             "headers": [("code", _("สำนักงาน"))]
@@ -247,7 +268,6 @@ def national_dashboard(request):
             + [("category7", _("หมวด 7")), ("waiting", _("รอตรวจ")), ("stage", _("ขั้น"))],
             "state_labels": [(state, ReviewState(state).label) for state in STATE_ORDER],
             "level_labels": [(level.value, level.label) for level in LEVEL_ORDER] + [("none", NO_LEVEL)],
-            "chart_data": _chart_data(charts),
         },
     )
 
@@ -263,7 +283,7 @@ def _attachment(content, *, name: str, content_type: str) -> HttpResponse:
 @role_required(*CENTRAL_ROLES)
 def national_export(request):
     """The national workbook (or its first sheet as CSV) with the dashboard's filters."""
-    catalogue, _form, data = _national_for(request)
+    catalogue, _form, data = _national_for(request, page=False)
     year = catalogue.fiscal_year  # already in the Buddhist Era
     if request.GET.get("format") == "csv":
         return _attachment(

@@ -16,6 +16,7 @@ from pmqa_site.tasks import enqueue_on_commit
 
 from ..models import QUEUE_STATES, ReviewEvent, ReviewState, SubItemReport
 from ..selectors import report_snapshot
+from .summary import summary_refresh
 
 OFFICE = "office"
 REVIEWER = "reviewer"
@@ -46,9 +47,12 @@ def _actor_kind(user) -> str | None:
 
 @transaction.atomic
 def report_transition(
-    *, report: SubItemReport, to_state: str, user, reason: str = "", system: bool = False
+    *, report: SubItemReport, to_state: str, user, reason: str = "", system: bool = False, summarise: bool = True
 ) -> SubItemReport:
-    """Move `report` to `to_state`, or raise ValidationError (Thai) naming the refused move."""
+    """Move `report` to `to_state`, or raise ValidationError (Thai) naming the refused move.
+
+    `summarise=False`: the caller refreshes the office's summary itself once it holds every
+    report lock it needs (the summary row is always locked last)."""
     report = SubItemReport.objects.select_for_update().get(pk=report.pk)
     from_state = report.state
     who = ALLOWED_MOVES.get((from_state, to_state))
@@ -77,6 +81,8 @@ def report_transition(
     if to_state == ReviewState.AWAITING:
         report.submitted_at = at
     report.save(update_fields=["state", "state_changed_at", "submitted_at", "updated_at"])
+    if summarise:
+        summary_refresh(assessment_id=report.assessment_id)
     if to_state == ReviewState.NOT_CERTIFIED:
         enqueue_on_commit("assessments.notify_not_certified", report.pk)
     return report
@@ -106,4 +112,9 @@ def reports_certify_many(*, report_ids: list[int], user) -> list[SubItemReport]:
     if not_waiting:
         names = ", ".join(f"{r.assessment.office.code} {r.subitem.number}" for r in not_waiting)
         raise ValidationError(_("รับรองพร้อมกันไม่ได้ เพราะประเด็นต่อไปนี้ไม่ได้รอการรับรองผล: %(n)s") % {"n": names})
-    return [report_transition(report=r, to_state=ReviewState.CERTIFIED, user=user) for r in reports]
+    # Every report is locked before any summary, and summaries in one order: a write of one of
+    # these offices waiting on a report lock never holds a summary this needs.
+    done = [report_transition(report=r, to_state=ReviewState.CERTIFIED, user=user, summarise=False) for r in reports]
+    for assessment_id in sorted({r.assessment_id for r in reports}):
+        summary_refresh(assessment_id=assessment_id)
+    return done
