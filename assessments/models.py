@@ -172,6 +172,9 @@ class ReviewState(models.TextChoices):
     NEW_DATA = "new_data", _("มีข้อมูลใหม่")
 
 
+# Category 7 (results) comes from KRS; categories 1-6 are the checklists offices answer here.
+CATEGORY7 = 7
+
 # States a reviewer may decide on: they form the review queue.
 QUEUE_STATES = (ReviewState.AWAITING, ReviewState.NEW_DATA)
 
@@ -233,9 +236,13 @@ class AssessmentSummary(models.Model):
     done = models.PositiveIntegerField(default=0)
     items = models.PositiveIntegerField(default=0)  # checklist items of categories 1-6
     subitems = models.PositiveSmallIntegerField(default=0)  # reportable sub-items of categories 1-6
-    waiting = models.PositiveSmallIntegerField(default=0)  # sub-items in the review queue
-    certified = models.PositiveSmallIntegerField(default=0)
+    # Sub-items by review state (the queue's counts), and in the queue (awaiting + new data).
     not_reported = models.PositiveSmallIntegerField(default=0)
+    awaiting = models.PositiveSmallIntegerField(default=0)
+    certified = models.PositiveSmallIntegerField(default=0)
+    not_certified = models.PositiveSmallIntegerField(default=0)
+    new_data = models.PositiveSmallIntegerField(default=0)
+    waiting = models.PositiveSmallIntegerField(default=0)
     oldest_waiting = models.DateTimeField(null=True, blank=True)
     progress = models.CharField(max_length=16, default="not_started")
     stage = models.PositiveSmallIntegerField(null=True, blank=True)  # 300/400/500 once every sub-item has one

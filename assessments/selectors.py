@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce
 
 from orgprofile.models import Office
 from orgprofile.windows import current_year_query
@@ -13,6 +14,7 @@ from pmqa_site.paging import keyset_page
 from . import scoring
 from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
 from .models import (
+    CATEGORY7,
     QUEUE_STATES,
     AnswerText,
     Catalogue,
@@ -390,6 +392,45 @@ class QueuePage:
     first: bool
 
 
+def queue_counts(*, catalogue, offices, category: int | None = None) -> dict[str, int]:
+    """Sub-items in each review state over `offices` (a filtered Office queryset), from their
+    summaries: one aggregate over one row an office, whatever the number of reports. An
+    office that has not opened the year has every sub-item not reported."""
+    counts = dict.fromkeys(ReviewState.values, 0)
+    if catalogue is None:
+        return counts
+    shape = catalogue_shape(catalogue)
+    reportable = sum(
+        1
+        for s in shape.subitems
+        if s.reportable and s.category_number < CATEGORY7 and (not category or s.category_number == category)
+    )
+
+    def column(state: str):
+        if category:
+            value = KeyTextTransform(
+                state, KeyTransform("states", KeyTransform(str(category), "year__summary__categories"))
+            )
+            return Cast(value, IntegerField())
+        return F(f"year__summary__{state}")
+
+    figures = offices.annotate(
+        year=FilteredRelation("assessments", condition=Q(assessments__catalogue=catalogue))
+    ).aggregate(
+        **{
+            state: Sum(Coalesce(column(state), Value(0)))
+            for state in ReviewState.values
+            if state != ReviewState.NOT_REPORTED
+        },
+        unopened=Count("id", filter=Q(year__summary__isnull=True)),
+        not_reported=Sum(column(ReviewState.NOT_REPORTED)),
+    )
+    for state in ReviewState.values:
+        counts[state] = figures.get(state) or 0
+    counts[ReviewState.NOT_REPORTED] = (figures["not_reported"] or 0) + figures["unopened"] * reportable
+    return counts
+
+
 def review_queue(
     *, state: str | None = None, search: str = "", kind: str = "", category: int | None = None, after: str | None = None
 ) -> QueuePage:
@@ -408,17 +449,7 @@ def review_queue(
         offices = offices.filter(kind=kind)
     if category:
         base = base.filter(subitem__category__number=category)
-    counts = {s: 0 for s in ReviewState.values}
-    for row in base.values("state").annotate(n=Count("id")):
-        counts[row["state"]] = row["n"]
-    # "Not reported" also covers sub-items an office has not opened yet (no row at all).
-    shape = catalogue_shape(catalogue) if catalogue else None
-    reportable = sum(
-        1 for s in (shape.subitems if shape else ()) if s.reportable and (not category or s.category_number == category)
-    )
-    counts[ReviewState.NOT_REPORTED] = max(
-        0, offices.count() * reportable - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED)
-    )
+    counts = queue_counts(catalogue=catalogue, offices=offices, category=category)
     states = [state] if state else list(QUEUE_STATES)
     total = sum(counts[s] for s in states)
     rows = base.filter(state__in=states).annotate(since=Coalesce("state_changed_at", "updated_at"))

@@ -17,6 +17,7 @@ from django.db import transaction
 
 from ..catalogue_cache import CatalogueShape, catalogue_shape
 from ..models import (
+    CATEGORY7,
     LEVEL_ORDER,
     LEVEL_POINTS,
     QUEUE_STATES,
@@ -28,7 +29,6 @@ from ..models import (
     SubItemReport,
 )
 
-CATEGORY7 = 7
 REPORT_COLUMNS = ("subitem_id", "state", "level", "answered", "done", "state_changed_at")
 # Read with the reports, so that the catalogue's shape (held in process memory) costs no query.
 CATALOGUE_COLUMNS = (
@@ -126,8 +126,11 @@ def summarise(layout: _Layout, rows: Iterable[tuple]) -> dict:
         "items": sum(layout.items.values()),
         "subitems": subitems,
         "waiting": in_state(*QUEUE_STATES),
-        "certified": certified,
         "not_reported": not_reported,
+        "awaiting": in_state(ReviewState.AWAITING),
+        "certified": certified,
+        "not_certified": in_state(ReviewState.NOT_CERTIFIED),
+        "new_data": in_state(ReviewState.NEW_DATA),
         "oldest_waiting": oldest,
         "progress": progress,
         "stage": stage,
