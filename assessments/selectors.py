@@ -13,11 +13,13 @@ from pmqa_site.paging import keyset_page
 from . import scoring
 from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
 from .models import (
+    LEVEL_THAI,
     QUEUE_STATES,
     AnswerText,
     Catalogue,
     CategoryAssignment,
     ChecklistAnswer,
+    ChecklistItem,
     ConversationRead,
     Level,
     Message,
@@ -460,3 +462,111 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
     )
     reports = reports.filter(pk__in=unread)
     return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])
+
+
+# --- Year after year -----------------------------------------------------------------------------
+
+
+def catalogue_for_year(year: int) -> Catalogue | None:
+    return Catalogue.objects.filter(fiscal_year=year).first()
+
+
+def previous_catalogue(*, catalogue: Catalogue) -> Catalogue | None:
+    """Last year's catalogue: the latest one before `catalogue`'s year (one query)."""
+    return Catalogue.objects.filter(fiscal_year__lt=catalogue.fiscal_year).order_by("-fiscal_year").first()
+
+
+def item_code(number: str, level: str, order: int) -> str:
+    """A checklist item's code, as people name it: "1.1.1 ระดับพื้นฐาน ข้อ 2"."""
+    return f"{number} {LEVEL_THAI[Level(level)]} ข้อ {order}"
+
+
+@dataclass
+class MappingRow:
+    code: str
+    what: str  # "ประเด็น" or "รายการตรวจสอบ"
+    before: str  # last year's text ("" when added)
+    after: str  # this year's text ("" when removed)
+    mapped: bool = False
+    by_hand: bool = False
+
+
+@dataclass
+class MappingReport:
+    fiscal_year: int
+    previous_year: int | None
+    matched: list[MappingRow] = field(default_factory=list)
+    changed: list[MappingRow] = field(default_factory=list)
+    added: list[MappingRow] = field(default_factory=list)
+    removed: list[MappingRow] = field(default_factory=list)
+
+    @property
+    def changed_unmapped(self) -> list[MappingRow]:
+        return [row for row in self.changed if not row.mapped]
+
+
+def catalogue_mapping_report(*, catalogue: Catalogue) -> MappingReport:
+    """What the catalogue mapping says now, sub-items and checklist items alike: matched (same
+    code, same text, mapped), changed (same code, other text: mapped only by an admin's hand),
+    added (a code last year did not have) and removed (last year's codes gone). Five queries."""
+    previous = previous_catalogue(catalogue=catalogue)
+    report = MappingReport(fiscal_year=catalogue.fiscal_year, previous_year=previous.fiscal_year if previous else None)
+    if previous is None:
+        return report
+
+    def rows(cat):
+        subitems = {
+            s["id"]: s for s in SubItem.objects.filter(catalogue=cat).values("id", "number", "title", "previous_id")
+        }
+        items = list(
+            ChecklistItem.objects.filter(subitem__catalogue=cat).values(
+                "id", "subitem_id", "level", "order", "text", "previous_id", "mapped_by_hand"
+            )
+        )
+        return subitems, items
+
+    new_subitems, new_items = rows(catalogue)
+    old_subitems, old_items = rows(previous)
+    hand = set(SubItem.objects.filter(catalogue=catalogue, mapped_by_hand=True).values_list("id", flat=True))
+    entries_new = [
+        ("ประเด็น", s["number"], s["title"], s["previous_id"], s["id"] in hand) for s in new_subitems.values()
+    ] + [
+        (
+            "รายการตรวจสอบ",
+            item_code(new_subitems[i["subitem_id"]]["number"], i["level"], i["order"]),
+            i["text"],
+            i["previous_id"],
+            i["mapped_by_hand"],
+        )
+        for i in new_items
+    ]
+    old_by_code = {s["number"]: ("ประเด็น", s["title"], s["id"]) for s in old_subitems.values()}
+    old_by_code |= {
+        item_code(old_subitems[i["subitem_id"]]["number"], i["level"], i["order"]): (
+            "รายการตรวจสอบ",
+            i["text"],
+            i["id"],
+        )
+        for i in old_items
+    }
+    old_text_by_id = {
+        "ประเด็น": {s["id"]: s["title"] for s in old_subitems.values()},
+        "รายการตรวจสอบ": {i["id"]: i["text"] for i in old_items},
+    }
+    mapped_old = {(e[0], e[3]) for e in entries_new if e[3]}
+    seen_codes = set()
+    for what, code, text, previous_id, by_hand in entries_new:
+        seen_codes.add(code)
+        old = old_by_code.get(code)
+        before = old_text_by_id[what].get(previous_id, "") if previous_id else (old[1] if old else "")
+        row = MappingRow(code=code, what=what, before=before, after=text, mapped=bool(previous_id), by_hand=by_hand)
+        if old is None and not previous_id:
+            report.added.append(row)
+        elif previous_id and before == text:
+            report.matched.append(row)
+        else:
+            report.changed.append(row)
+    for code, (what, text, old_id) in old_by_code.items():
+        if code not in seen_codes and (what, old_id) not in mapped_old:
+            report.removed.append(MappingRow(code=code, what=what, before=text, after=""))
+    return report

@@ -45,6 +45,22 @@ def current_fiscal_year() -> int | None:
     return year.year if year else None
 
 
+def fiscal_years_known() -> list[int]:
+    """Every fiscal year the product knows, newest first (one query): the year switcher."""
+    return list(FiscalYear.objects.order_by("-year").values_list("year", flat=True))
+
+
+def past_year_message(year: int) -> str:
+    return _("ปีงบประมาณ %(y)d ไม่ใช่ปีปัจจุบัน ข้อมูลของปีนี้เปิดดูได้อย่างเดียว ระบบจึงไม่บันทึกการแก้ไข") % {"y": year}
+
+
+def year_edit_check(*, fiscal_year: int) -> None:
+    """Raise EditRefused unless `fiscal_year` is the current year: an earlier (or a not yet
+    current) year's data is read-only, whatever its window says."""
+    if fiscal_year != current_fiscal_year():
+        raise EditRefused(past_year_message(fiscal_year))
+
+
 @transaction.atomic
 def fiscal_year_ensure(*, year: int, user=None) -> FiscalYear:
     """The FiscalYear row of `year`, created when a catalogue for it is first loaded. The
