@@ -275,6 +275,8 @@ class SubItemDetail:
     answer_fields: tuple[FieldShape, ...]
     texts: dict[int, AnswerText]
     items_by_level: tuple[tuple[Level, tuple[ItemShape, ...]], ...]
+    # checklist item id → the year its value was carried from, until the office changes it
+    carried_items: dict[int, int] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -310,9 +312,18 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     )
     values: dict[int, int | None] = {}
     texts: dict[int, AnswerText] = {}
+    carried: dict[int, int] = {}
     if report is not None:
-        values = dict(ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value"))
-        texts = {t.field_id: t for t in AnswerText.objects.filter(report=report).only("field_id", "text", "report_id")}
+        for item_id, value, carried_from in ChecklistAnswer.objects.filter(report=report).values_list(
+            "item_id", "value", "carried_from"
+        ):
+            values[item_id] = value
+            if carried_from:
+                carried[item_id] = carried_from
+        texts = {
+            t.field_id: t
+            for t in AnswerText.objects.filter(report=report).only("field_id", "text", "report_id", "carried_from")
+        }
     required_ids = shape.required_field_ids
     filled = sum(1 for fid, t in texts.items() if fid in required_ids and t.text.strip())
     status = SubItemStatus(
@@ -330,6 +341,7 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
         answer_fields=shape.answer_fields,
         texts=texts,
         items_by_level=own.items_by_level,
+        carried_items=carried,
     )
 
 
@@ -570,3 +582,78 @@ def catalogue_mapping_report(*, catalogue: Catalogue) -> MappingReport:
         if code not in seen_codes and (what, old_id) not in mapped_old:
             report.removed.append(MappingRow(code=code, what=what, before=text, after=""))
     return report
+
+
+@dataclass
+class YearOverYearRow:
+    """One sub-item this year beside last year: level (points) and ร้อยละ, and the change."""
+
+    number: str
+    title: str
+    level: Level | None
+    share: scoring.Share
+    last_level: Level | None = None
+    last_share: scoring.Share | None = None  # None: the sub-item was not in last year's catalogue
+
+    @property
+    def points(self) -> int | None:
+        return scoring.level_points(self.level)
+
+    @property
+    def last_points(self) -> int | None:
+        return scoring.level_points(self.last_level)
+
+    @property
+    def points_change(self) -> int | None:
+        if self.last_share is None:
+            return None
+        return (self.points or 0) - (self.last_points or 0)
+
+    @property
+    def percent_change(self):
+        if self.last_share is None:
+            return None
+        return self.share.percent - self.last_share.percent
+
+
+@dataclass
+class YearOverYear:
+    year: int
+    last_year: int | None
+    rows: list[YearOverYearRow]
+
+
+def _last_year_subitem(subitem: SubItemShape, last_shape: CatalogueShape) -> SubItemShape | None:
+    """The same sub-item last year: by the catalogue mapping, else by its number."""
+    if subitem.previous_id is not None and subitem.previous_id in last_shape.subitem_by_id:
+        return last_shape.subitem_by_id[subitem.previous_id]
+    return last_shape.subitem_by_number.get(subitem.number)
+
+
+def office_year_over_year(*, office, overview: AssessmentOverview, previous: Catalogue | None) -> YearOverYear:
+    """Each sub-item's level and ร้อยละ in `overview`'s year beside `previous` year's, from the
+    reports' summary columns: one query, whatever the number of years or sub-items."""
+    last_rows: dict[int, dict] = {}
+    last_shape = None
+    if previous is not None:
+        last_shape = catalogue_shape(previous)
+        last_rows = {
+            row["subitem_id"]: row
+            for row in SubItemReport.objects.filter(assessment__office=office, assessment__catalogue=previous).values(
+                "subitem_id", "done", "level"
+            )
+        }
+    rows = []
+    for summary in overview.subitems:
+        row = YearOverYearRow(
+            number=summary.subitem.number, title=summary.subitem.title, level=summary.level, share=summary.share
+        )
+        last = _last_year_subitem(summary.subitem, last_shape) if last_shape else None
+        if last is not None and last.reportable:
+            saved = last_rows.get(last.id, {})
+            row.last_level = Level(saved["level"]) if saved.get("level") else None
+            row.last_share = scoring.Share(saved.get("done", 0), last.total)
+        rows.append(row)
+    return YearOverYear(
+        year=overview.catalogue.fiscal_year, last_year=previous.fiscal_year if previous else None, rows=rows
+    )
