@@ -28,8 +28,13 @@ def carry_forward(request, code):
     office = office_for_request(request, code)
     found = shown_catalogue_or_404(request)
     if found.previous is None:
-        messages.info(request, _("ยังไม่มีข้อมูลของปีงบประมาณก่อนหน้าให้ยกมา"))
-        return redirect("assessments:home", code=office.code)
+        # Nothing to carry: the page says so, with no form.
+        return render(
+            request,
+            "assessments/carry_forward.html",
+            {"office": office, "form": None, "year": found.catalogue.fiscal_year, "last_year": None},
+            status=200 if request.method == "GET" else web.INVALID,
+        )
     form = CarryForwardForm(request.POST or None, categories=catalogue_shape(found.catalogue).categories)
     status = 200
     if request.method == "POST" and form.is_valid():
