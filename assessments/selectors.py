@@ -405,12 +405,19 @@ class QueuePage:
 
 
 def review_queue(
-    *, state: str | None = None, search: str = "", kind: str = "", category: int | None = None, after: str | None = None
+    *,
+    state: str | None = None,
+    search: str = "",
+    kind: str = "",
+    category: int | None = None,
+    after: str | None = None,
+    catalogue: Catalogue | None = None,
 ) -> QueuePage:
     """Sub-items for reviewers across all offices, longest-waiting first, a page at a time
     (keyset: the cost of a page does not grow with the number of offices). Counts per state
-    come from one aggregate; `search` matches an office's code or a part of its name."""
-    catalogue = current_catalogue()
+    come from one aggregate; `search` matches an office's code or a part of its name.
+    `catalogue`: the year shown (default: the current year's)."""
+    catalogue = catalogue or current_catalogue()
     base = SubItemReport.objects.filter(assessment__catalogue=catalogue)
     offices = Office.objects.filter(is_active=True)
     if search:
