@@ -1,0 +1,103 @@
+"""Year over year: the national dashboard and export beside last year, and the office home and
+the dashboard costing the same queries at one year and at five."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from assessments.models import SubItem
+from assessments.selectors import current_catalogue
+from assessments.services.answers import subitem_answers_save
+from assessments.services.years import fiscal_year_open
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(db):
+    call_command("load_catalogue", verbosity=0)
+    return current_catalogue()
+
+
+def _answer(office, user, catalogue, *, done: bool):
+    """The office answers every item of every reportable sub-item: all 1 or all 0."""
+    for subitem in SubItem.objects.filter(catalogue=catalogue, reportable=True).select_related("catalogue"):
+        subitem_answers_save(
+            user=user,
+            office=office,
+            subitem=subitem,
+            base_version=0,
+            values={item.id: 1 if done else 0 for item in subitem.checklist_items.all()},
+            texts={},
+        )
+
+
+def _open(year, admin_user):
+    return fiscal_year_open(user=admin_user, year=year, copy_from=year - 1).catalogue
+
+
+def _queries(client, url) -> int:
+    client.get(url)  # the catalogues are read into process memory once
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_office_home_and_dashboard_cost_the_same_queries_at_one_year_and_at_five(
+    catalogue, office, staff, reviewer, admin_user, client_for
+):
+    home = reverse("assessments:home", args=[office.code])
+    dashboard = reverse("reporting:national")
+    export = reverse("reporting:national-export")
+
+    def counts():
+        return (
+            _queries(client_for(staff), home),
+            _queries(client_for(reviewer), dashboard),
+            _queries(client_for(reviewer), export),
+        )
+
+    _answer(office, staff, catalogue, done=True)
+    one_year = counts()
+    _answer(office, staff, _open(2567, admin_user), done=False)
+    two_years = counts()
+    for year in (2568, 2569, 2570):
+        _answer(office, staff, _open(year, admin_user), done=year % 2 == 0)
+    five_years = counts()
+    # Once there is a last year, each page reads it with one more query (last year's summary
+    # columns, or the two years' aggregate): that one, whatever the number of years.
+    assert five_years == two_years, (one_year, two_years, five_years)
+    assert (two_years[0] - one_year[0], two_years[1] - one_year[1], two_years[2] - one_year[2]) == (1, 1, 1)
+    assert one_year == (9, 13, 11), one_year
+    assert five_years == (10, 14, 12), five_years
+
+
+def test_the_dashboard_and_the_export_set_this_year_beside_last_year(
+    catalogue, office, staff, reviewer, admin_user, client_for
+):
+    _answer(office, staff, catalogue, done=True)
+    _answer(office, staff, _open(2567, admin_user), done=False)
+    client = client_for(reviewer)
+    page = client.get(reverse("reporting:national")).content.decode()
+    assert 'id="national-year-over-year"' in page
+    assert "เทียบปีงบประมาณ 2567 กับปี 2566 รายประเด็น" in page
+
+    workbook = load_workbook(io.BytesIO(client.get(reverse("reporting:national-export")).content))
+    sheet = workbook["เทียบปี 2566-2567"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("ประเด็น", "ชื่อประเด็น", "คะแนนระดับเฉลี่ยปี 2566", "ร้อยละที่ดำเนินการปี 2566")
+    by_number = {row[0]: row for row in rows[1:]}
+    assert len(by_number) == SubItem.objects.filter(catalogue=current_catalogue(), reportable=True).count()
+    # One office: everything done in 2566 (level 500, ร้อยละ 100), nothing done in 2567.
+    number, _title, last_points, last_percent, last_at, points, percent, at, points_change, percent_change = by_number[
+        "1.1.1"
+    ]
+    assert (last_points, last_percent, last_at) == (500, 100, 1)
+    assert (points, percent, at) == (0, 0, 0)
+    assert (points_change, percent_change) == (-500, -100)
