@@ -101,3 +101,26 @@ def test_the_dashboard_and_the_export_set_this_year_beside_last_year(
     assert (last_points, last_percent, last_at) == (500, 100, 1)
     assert (points, percent, at) == (0, 0, 0)
     assert (points_change, percent_change) == (-500, -100)
+
+
+def test_the_audit_timeline_shows_year_openings_and_carries(
+    catalogue, office, staff, coordinator, admin_user, client_for
+):
+    _answer(office, staff, catalogue, done=True)
+    client = client_for(admin_user)
+    years = client.get(reverse("assessments:years"))
+    assert years.status_code == 200
+    client.post(reverse("assessments:years"), {"year": "2567", "copy_from": "2566", "make_current": "on"})
+    assert current_catalogue().fiscal_year == 2567
+    carry = client_for(coordinator).post(reverse("assessments:carry-forward", args=[office.code]), {"scope": "all"})
+    assert carry.status_code == 302
+
+    html = client_for(admin_user).get(reverse("reporting:audit"), {"kind": "year"}).content.decode()
+    assert "เปิดปีงบประมาณ" in html and "คัดลอกชุดเกณฑ์จากปี 2566" in html
+    assert "ยกข้อมูลจากปี 2566 มาเป็นฉบับร่าง" in html and office.name in html
+    assert "ปีงบประมาณ 2567" in html
+    # The carried ticks are in the office's history too, by the coordinator who carried them.
+    office_html = client_for(admin_user).get(reverse("reporting:audit"), {"office": office.code, "kind": "answer"})
+    assert coordinator.username in office_html.content.decode() or coordinator.get_full_name() in (
+        office_html.content.decode()
+    )
