@@ -101,6 +101,7 @@ ACCESS: dict[str, set[str]] = {
     "evidence:link": set(),
     "evidence:supersede": set(),
     "evidence:absence": set(),  # POST only
+    "evidence:reattach": set(),  # POST only: last year's file attached again
     "evidence:message-send": set(),
     # KRS, category 7.
     "krs:category7": OFFICE_A | CENTRAL,
@@ -142,6 +143,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "evidence:link": OFFICE_A,
     "evidence:supersede": OFFICE_A,
     "evidence:absence": OFFICE_A,
+    "evidence:reattach": OFFICE_A,
     "krs:sync": {ADMIN},
     "krs:import": {ADMIN},
 }
