@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.models import AnswerField, AnswerText, Catalogue, ChecklistAnswer, SubItem, SubItemReport
+from assessments.models import AnswerField, AnswerText, Catalogue, ChecklistAnswer, ReviewState, SubItem, SubItemReport
 from assessments.services.answers import subitem_answers_save
 from orgprofile.windows import current_fiscal_year
 from tests.webforms import form_posting_to
@@ -138,3 +138,28 @@ def test_the_office_home_sets_this_year_beside_last_year(django_app, opened_2567
     assert row.select_one(".percent-change").text.strip() == "-100.00"
     assert row.select_one(".points-change").text.strip() == "-500"
     assert len(page.html.select("#year-switcher a")) == 2
+
+
+def test_a_reviewer_reads_an_earlier_year_and_cannot_decide_on_it(
+    django_app, answered_2566, opened_2567, office, reviewer
+):
+    SubItemReport.objects.filter(subitem=answered_2566).update(state=ReviewState.AWAITING)
+    queue = django_app.get(reverse("assessments:queue") + "?year=2566", user=reviewer)
+    assert "กำลังแสดงข้อมูลปีงบประมาณ พ.ศ. 2566" in queue.text
+    assert reverse("assessments:certify-many") not in queue.text  # no certify form for an earlier year
+    link = queue.html.select_one("#queue a.btn")["href"]
+    assert link.endswith("?year=2566")
+    review = django_app.get(link, user=reviewer)
+    assert "กำลังแสดงข้อมูลปีงบประมาณ พ.ศ. 2566" in review.text
+    assert "decision" not in {name for form in review.forms.values() for name in form.fields}
+    # A decision posted to the earlier year's page anyway is refused, and the state stays.
+    current = django_app.get(reverse("assessments:queue"), user=reviewer)
+    form = next(iter(current.forms.values()))
+    refused = django_app.post(
+        link,
+        {"csrfmiddlewaretoken": form["csrfmiddlewaretoken"].value, "decision": "certify"},
+        user=reviewer,
+        status=403,
+    )
+    assert "ปีงบประมาณ 2566 ไม่ใช่ปีปัจจุบัน" in refused.text
+    assert SubItemReport.objects.get(subitem=answered_2566).state == ReviewState.AWAITING
