@@ -137,7 +137,7 @@ def _render_subitem(request, office, subitem, *, shown, form=None, stale=None, s
     last_rejection = None
     if detail.report is not None:
         messages_list = list(Message.objects.filter(report=detail.report).select_related("author"))
-        if request.method == "GET" and messages_list:
+        if request.method == "GET" and messages_list and shown.is_current:  # an earlier year: read, unchanged
             conversation_mark_read(report=detail.report, user=request.user)
         if detail.report.state in (ReviewState.NOT_CERTIFIED, ReviewState.NEW_DATA):
             last_rejection = (

@@ -97,7 +97,8 @@ def review_report(request, code, number):
         status = web.INVALID
     detail = subitem_detail(office=report.assessment.office, subitem=report.subitem)
     decision, changes = changes_since_last_decision(report=report, detail=detail)
-    conversation_mark_read(report=report, user=request.user)
+    if found.shown.is_current:  # an earlier year is only read: not even its read marks change
+        conversation_mark_read(report=report, user=request.user)
     return render(
         request,
         "assessments/review_report.html",

@@ -163,3 +163,14 @@ def test_a_reviewer_reads_an_earlier_year_and_cannot_decide_on_it(
     )
     assert "ปีงบประมาณ 2566 ไม่ใช่ปีปัจจุบัน" in refused.text
     assert SubItemReport.objects.get(subitem=answered_2566).state == ReviewState.AWAITING
+
+
+def test_the_profile_of_an_earlier_year_is_read_only(django_app, opened_2567, office, staff):
+    call_command("load_profile_questions", verbosity=0)
+    page = django_app.get(reverse("orgprofile:profile", args=[office.code]) + "?year=2566", user=staff)
+    assert "กำลังแสดงข้อมูลปีงบประมาณ พ.ศ. 2566" in page.text
+    assert "ปีงบประมาณ พ.ศ. 2566" in page.html.select_one("h1").parent.text
+    assert [f.action for f in page.forms.values()] == [reverse("logout")]
+    assert reverse("orgprofile:answer-edit", args=[office.code, 1]) not in page.text
+    current = django_app.get(reverse("orgprofile:profile", args=[office.code]), user=staff)
+    assert reverse("orgprofile:answer-edit", args=[office.code, 1]) in current.text
