@@ -3,13 +3,24 @@ coordinator carries forward, marks show and go, an earlier year is read-only, an
 home compares the two years."""
 
 import io
+import json
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from assessments.models import AnswerField, AnswerText, Catalogue, ChecklistAnswer, ReviewState, SubItem, SubItemReport
+from assessments.models import (
+    AnswerField,
+    AnswerText,
+    Catalogue,
+    ChecklistAnswer,
+    ChecklistItem,
+    ReviewState,
+    SubItem,
+    SubItemReport,
+)
 from assessments.services.answers import subitem_answers_save
+from assessments.services.catalogue import catalogue_export
 from orgprofile.windows import current_fiscal_year
 from tests.webforms import form_posting_to
 
@@ -174,3 +185,34 @@ def test_the_profile_of_an_earlier_year_is_read_only(django_app, opened_2567, of
     assert reverse("orgprofile:answer-edit", args=[office.code, 1]) not in page.text
     current = django_app.get(reverse("orgprofile:profile", args=[office.code]), user=staff)
     assert reverse("orgprofile:answer-edit", args=[office.code, 1]) in current.text
+
+
+def test_an_admin_maps_a_changed_item_by_hand_in_the_django_admin(django_app, catalogue, admin_user, tmp_path):
+    changed_text = "ข้อความใหม่ของปี 2567"
+    data = catalogue_export(catalogue=catalogue)
+    data["fiscal_year"] = 2567
+    data["categories"][0]["subitems"][0]["levels"]["basic"][0] = changed_text
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    call_command("fiscal_year_open", "2567", "--catalogue", str(path), stdout=io.StringIO())
+    item = ChecklistItem.objects.get(subitem__catalogue__fiscal_year=2567, text=changed_text)
+    old = ChecklistItem.objects.get(
+        subitem__catalogue=catalogue, subitem__number=item.subitem.number, level=item.level, order=1
+    )
+    mapping = django_app.get(reverse("assessments:year-mapping", args=[2567]), user=admin_user)
+    assert changed_text in mapping.html.select_one("#mapping-changed").text
+    assert "ไม่ได้จับคู่" in mapping.html.select_one("#mapping-changed").text
+
+    page = django_app.get(reverse("admin:assessments_checklistitem_change", args=[item.pk]), user=admin_user)
+    form = page.forms["checklistitem_form"]
+    offered = {value for value, *_ in form["previous"].options if value}
+    assert str(old.pk) in offered
+    assert offered <= {
+        str(pk) for pk in ChecklistItem.objects.filter(subitem__catalogue=catalogue).values_list("pk", flat=True)
+    }
+    form["previous"] = str(old.pk)
+    form.submit().follow()
+    item.refresh_from_db()
+    assert item.previous == old and item.mapped_by_hand
+    mapping = django_app.get(reverse("assessments:year-mapping", args=[2567]), user=admin_user)
+    assert "ผู้ดูแลระบบจับคู่เอง" in mapping.html.select_one("#mapping-changed").text
