@@ -216,3 +216,10 @@ def test_an_admin_maps_a_changed_item_by_hand_in_the_django_admin(django_app, ca
     assert item.previous == old and item.mapped_by_hand
     mapping = django_app.get(reverse("assessments:year-mapping", args=[2567]), user=admin_user)
     assert "ผู้ดูแลระบบจับคู่เอง" in mapping.html.select_one("#mapping-changed").text
+
+
+def test_the_years_page_lists_openings_by_the_command_too(django_app, opened_2567, admin_user):
+    page = django_app.get(reverse("assessments:years"), user=admin_user)
+    events = page.html.select_one("#year-events").text
+    assert "เปิดปีงบประมาณ 2567" in events and "ระบบ" in events and "คัดลอกชุดเกณฑ์จากปี 2566" in events
+    assert "ปีปัจจุบัน" in page.html.select_one('#years tr[data-year="2567"]').text
