@@ -245,7 +245,7 @@ def category_submit_view(request, code, number: int):
 @role_required(Role.ESA_COORDINATOR)
 def assignments(request, code):
     office = office_for_request(request, code)
-    catalogue = shown_catalogue_or_404(request).catalogue
+    catalogue = shown_catalogue_or_404(request, write=True).catalogue  # a page of forms: the current year only
     if request.method == "POST":
         category = get_object_or_404(Category, catalogue=catalogue, pk=request.POST.get("category"))
         form = CategoryAssignForm(request.POST, office=office)

@@ -26,7 +26,7 @@ from .years_nav import shown_catalogue_or_404
 def carry_forward(request, code):
     """Copy last year's work into this year as a draft: per category or all."""
     office = office_for_request(request, code)
-    found = shown_catalogue_or_404(request)
+    found = shown_catalogue_or_404(request, write=True)  # only into the current year
     if found.previous is None:
         # Nothing to carry: the page says so, with no form.
         return render(

@@ -46,8 +46,8 @@ def catalogue_shown(request, *, write: bool | None = None) -> CatalogueShown:
     return CatalogueShown(shown=shown, catalogue=catalogue, previous=previous)
 
 
-def shown_catalogue_or_404(request) -> CatalogueShown:
-    found = catalogue_shown(request)
+def shown_catalogue_or_404(request, *, write: bool | None = None) -> CatalogueShown:
+    found = catalogue_shown(request, write=write)
     if found.catalogue is None:
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
     return found

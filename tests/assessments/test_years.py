@@ -231,3 +231,13 @@ def test_an_admin_maps_a_changed_item_by_hand_and_carry_forward_follows(opened_2
     result = assessment_carry_forward(user=coordinator, office=office, catalogue=new, scope=1)
     assert "1.1.1 ระดับก้าวหน้า ข้อ 1" not in result.not_carried
     assert ChecklistAnswer.objects.get(item=changed).value == ChecklistAnswer.objects.get(item=old).value
+
+
+def test_a_year_imported_without_opening_is_mapped_by_the_command(year_2566, tmp_path):
+    call_command("import_catalogue", _catalogue_2567_file(tmp_path, year_2566), stdout=io.StringIO())
+    new = Catalogue.objects.get(fiscal_year=2567)
+    assert not ChecklistItem.objects.filter(subitem__catalogue=new, previous__isnull=False).exists()
+    out = io.StringIO()
+    call_command("fiscal_year_map", "2567", stdout=out)
+    assert "เปลี่ยนแปลง: รายการตรวจสอบ 1.1.1 ระดับก้าวหน้า ข้อ 1" in out.getvalue()
+    assert ChecklistItem.objects.filter(subitem__catalogue=new, previous__isnull=True).count() == 1
