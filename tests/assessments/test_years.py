@@ -241,3 +241,26 @@ def test_a_year_imported_without_opening_is_mapped_by_the_command(year_2566, tmp
     call_command("fiscal_year_map", "2567", stdout=out)
     assert "เปลี่ยนแปลง: รายการตรวจสอบ 1.1.1 ระดับก้าวหน้า ข้อ 1" in out.getvalue()
     assert ChecklistItem.objects.filter(subitem__catalogue=new, previous__isnull=True).count() == 1
+
+
+def test_the_profile_is_carried_over_its_answers_only_with_confirmation(opened_2567, office, coordinator, staff):
+    new = Catalogue.objects.get(fiscal_year=2567)
+    question = ProfileQuestion.objects.get(question_set__fiscal_year=2566, number=2)
+    profile_answer_save(
+        user=staff,
+        office=office,
+        fiscal_year=2567,
+        question=question,
+        html="<p>เขียนใหม่ในปี 2567</p>",
+        not_applicable=False,
+        version=0,
+    )
+    with pytest.raises(ValidationError, match="มีคำตอบแล้ว"):
+        assessment_carry_forward(user=coordinator, office=office, catalogue=new, scope="profile")
+    result = assessment_carry_forward(user=coordinator, office=office, catalogue=new, scope="profile", replace=True)
+    assert result.profile and result.subitems == 0
+    answers = {a.question.number: a for a in ProfileAnswer.objects.filter(profile__fiscal_year=2567)}
+    assert answers[1].is_carried and "ปี 2566" in answers[1].html
+    # Replaced by last year's, which had no answer to (2): blank, not marked.
+    assert answers[2].html == "" and not answers[2].is_carried
+    assert not ChecklistAnswer.objects.filter(report__subitem__catalogue=new).exists()
