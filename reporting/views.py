@@ -13,7 +13,7 @@ from django.views.decorators.http import require_safe
 
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
-from assessments.selectors import assessment_answers, current_catalogue
+from assessments.selectors import assessment_answers, current_catalogue, previous_catalogue
 from evidence.selectors import attachment_lines, evidence_absences_by_subitem, evidence_kinds_covered_by_subitem
 from orgprofile.access import office_for_request
 from orgprofile.models import Office
@@ -35,6 +35,7 @@ from .national import (
     states_per_category,
 )
 from .timeline import Filters, timeline
+from .year_over_year import national_year_over_year
 
 SUBITEM_HISTORY_LIMIT = 50
 LEVEL_LABELS = [(level.value, level.label) for level in LEVEL_ORDER]
@@ -232,6 +233,11 @@ class _Charts:
         return _chart_data(self.figures)
 
     @cached_property
+    def year_over_year(self):
+        previous = previous_catalogue(catalogue=self.catalogue)
+        return national_year_over_year(catalogue=self.catalogue, previous=previous, offices=self.offices)
+
+    @cached_property
     def at(self):
         return clock.now()
 
@@ -290,7 +296,10 @@ def national_export(request):
             exports.national_csv(data), name=f"pmqa-national-{year}.csv", content_type="text/csv; charset=utf-8"
         )
     stream = io.BytesIO()
-    exports.national_workbook(data, stream)
+    years = national_year_over_year(
+        catalogue=catalogue, previous=previous_catalogue(catalogue=catalogue), offices=data.head.offices
+    )
+    exports.national_workbook(data, stream, year_over_year=years)
     return _attachment(stream.getvalue(), name=f"pmqa-national-{year}.xlsx", content_type=exports.XLSX)
 
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgprofile.windows import review_window_check
+from orgprofile.windows import review_window_check, year_edit_check
 from pmqa_site import clock
 from pmqa_site.roles import CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
 from pmqa_site.tasks import enqueue_on_commit
@@ -97,6 +97,7 @@ def _reviewer_check(user) -> None:
 def report_decide(*, report: SubItemReport, user, certify: bool, reason: str = "") -> SubItemReport:
     """A reviewer certifies (รับรอง) or does not certify (ไม่รับรอง, reason required)."""
     _reviewer_check(user)
+    year_edit_check(fiscal_year=report.assessment.catalogue.fiscal_year)  # an earlier year is read-only
     to_state = ReviewState.CERTIFIED if certify else ReviewState.NOT_CERTIFIED
     return report_transition(report=report, to_state=to_state, user=user, reason=reason)
 
@@ -105,9 +106,15 @@ def report_decide(*, report: SubItemReport, user, certify: bool, reason: str = "
 def reports_certify_many(*, report_ids: list[int], user) -> list[SubItemReport]:
     """Certify several sub-items at once; refused whole if any is not in the queue."""
     _reviewer_check(user)
-    reports = list(SubItemReport.objects.filter(pk__in=report_ids).select_related("subitem", "assessment__office"))
+    reports = list(
+        SubItemReport.objects.filter(pk__in=report_ids).select_related(
+            "subitem", "assessment__office", "assessment__catalogue"
+        )
+    )
     if not reports:
         raise ValidationError(_("ยังไม่ได้เลือกประเด็นที่จะรับรอง"))
+    for year in {r.assessment.catalogue.fiscal_year for r in reports}:
+        year_edit_check(fiscal_year=year)
     not_waiting = [r for r in reports if r.state not in QUEUE_STATES]
     if not_waiting:
         names = ", ".join(f"{r.assessment.office.code} {r.subitem.number}" for r in not_waiting)

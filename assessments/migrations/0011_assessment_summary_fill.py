@@ -36,5 +36,5 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("assessments", "0009_assessment_summary")]
+    dependencies = [("assessments", "0010_assessment_summary")]
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

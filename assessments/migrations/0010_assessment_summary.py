@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0008_evidence_note_from'),
+        ('assessments', '0009_fiscal_years'),
     ]
 
     operations = [
