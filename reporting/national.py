@@ -253,6 +253,7 @@ class National:
     filters: Filters
     count: int = 0  # offices chosen by the filters
     page: Page | None = None  # the dashboard's page, its object_list the rows
+    at: datetime.datetime | None = None  # when it was read
 
 
 def _empty_cells(shape: CatalogueShape) -> dict[int, Cell]:
@@ -265,6 +266,11 @@ def _empty_cells(shape: CatalogueShape) -> dict[int, Cell]:
             category=category.number, subitems=len(reportable), items=sum(s.total for s in reportable)
         )
     return cells
+
+
+def category_numbers(*, catalogue: Catalogue) -> list[int]:
+    """The categories of the matrix (1-6 with reportable sub-items), from process memory."""
+    return sorted(_empty_cells(catalogue_shape(catalogue)))
 
 
 OFFICE_COLUMNS = ("id", "code", "name", "kind", "province")
@@ -403,6 +409,7 @@ def national(*, catalogue: Catalogue, filters: Filters = Filters(), page: int | 
         filters=filters,
         count=chosen.paginator.count if chosen is not None else len(rows),
         page=chosen,
+        at=clock.now(),
     )
 
 

@@ -7,6 +7,7 @@ from functools import cached_property
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -29,6 +30,7 @@ from .forms import AuditFilterForm, NationalFilterForm
 from .national import (
     STATE_ORDER,
     category7_attainment,
+    category_numbers,
     daily_progress,
     levels_per_subitem,
     national,
@@ -135,7 +137,8 @@ def subitem_history(request, code, number):
     return render(request, "reporting/subitem_history.html", context)
 
 
-# The charts read every office's reports: the dashboard keeps them (in the cache) this long.
+# The charts read every office's reports, the matrix every office's summary: the dashboard
+# keeps both (in the cache; the matrix per filter and page) this long, and says when they were read.
 CHARTS_SECONDS = 60
 STATE_COLOURS = {
     "certified": "#198754",
@@ -207,16 +210,25 @@ def _national_for(request, *, page: bool):
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
     provinces = Office.objects.filter(is_active=True).order_by("province").values_list("province", flat=True).distinct()
     form = NationalFilterForm(request.GET, provinces=[p for p in provinces if p])
-    chosen = request.GET.get("page") or 1 if page else None
-    return catalogue, form, national(catalogue=catalogue, filters=form.filters(), page=chosen)
+    filters = form.filters()
+    if not page:
+        return catalogue, form, filters, national(catalogue=catalogue, filters=filters)
+    number = request.GET.get("page") or 1
+    # Read only when the page's cached copy of the figures and the matrix has expired.
+    lazy = SimpleLazyObject(lambda: national(catalogue=catalogue, filters=filters, page=number))
+    return catalogue, form, filters, lazy
 
 
 class _Charts:
     """The dashboard's charts and their tables, read only when the page's cached copy of them
     (CHARTS_SECONDS old at most) has expired: they aggregate every office's reports."""
 
-    def __init__(self, catalogue, offices: int):
-        self.catalogue, self.offices = catalogue, offices
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+
+    @cached_property
+    def offices(self) -> int:
+        return Office.objects.filter(is_active=True).count()
 
     @cached_property
     def figures(self) -> dict:
@@ -246,7 +258,7 @@ class _Charts:
 @role_required(*CENTRAL_ROLES)
 def national_dashboard(request):
     """The country at once: head figures, a page of offices × categories, charts with their tables."""
-    catalogue, form, data = _national_for(request, page=True)
+    catalogue, form, filters, data = _national_for(request, page=True)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -259,18 +271,18 @@ def national_dashboard(request):
         {
             "catalogue": catalogue,
             "national": data,
-            "page": data.page,
+            "matrix_key": repr(filters) + "|" + str(request.GET.get("page") or 1),
             "form": form,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "sort": data.filters.sort,
-            "descending": data.filters.descending,
-            "charts": _Charts(catalogue, data.head.offices),
+            "sort": filters.sort,
+            "descending": filters.descending,
+            "charts": _Charts(catalogue),
             "charts_seconds": CHARTS_SECONDS,
             "window": window,
             "now": clock.now(),
             "headers": [("code", _("สำนักงาน"))]
-            + [(f"c{n}", _("หมวด %(n)s") % {"n": n}) for n in data.category_numbers]
+            + [(f"c{n}", _("หมวด %(n)s") % {"n": n}) for n in category_numbers(catalogue=catalogue)]
             + [("category7", _("หมวด 7")), ("waiting", _("รอตรวจ")), ("stage", _("ขั้น"))],
             "state_labels": [(state, ReviewState(state).label) for state in STATE_ORDER],
             "level_labels": [(level.value, level.label) for level in LEVEL_ORDER] + [("none", NO_LEVEL)],
@@ -289,7 +301,7 @@ def _attachment(content, *, name: str, content_type: str) -> HttpResponse:
 @role_required(*CENTRAL_ROLES)
 def national_export(request):
     """The national workbook (or its first sheet as CSV) with the dashboard's filters."""
-    catalogue, _form, data = _national_for(request, page=False)
+    catalogue, _form, _filters, data = _national_for(request, page=False)
     year = catalogue.fiscal_year  # already in the Buddhist Era
     if request.GET.get("format") == "csv":
         return _attachment(

@@ -4,6 +4,7 @@ the dashboard costing the same queries at one year and at five."""
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -41,8 +42,10 @@ def _open(year, admin_user):
     return fiscal_year_open(user=admin_user, year=year, copy_from=year - 1).catalogue
 
 
-def _queries(client, url) -> int:
+def _queries(client, url, *, cold: bool = False) -> int:
     client.get(url)  # the catalogues are read into process memory once
+    if cold:
+        cache.clear()  # the dashboard's matrix and charts, kept a minute, read again
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
@@ -61,6 +64,7 @@ def test_office_home_and_dashboard_cost_the_same_queries_at_one_year_and_at_five
             _queries(client_for(staff), home),
             _queries(client_for(reviewer), dashboard),
             _queries(client_for(reviewer), export),
+            _queries(client_for(reviewer), dashboard, cold=True),
         )
 
     _answer(office, staff, catalogue, done=True)
@@ -70,13 +74,14 @@ def test_office_home_and_dashboard_cost_the_same_queries_at_one_year_and_at_five
     for year in (2568, 2569, 2570):
         _answer(office, staff, _open(year, admin_user), done=year % 2 == 0)
     five_years = counts()
-    # The office home reads last year's summary columns with this year's (one query), the
-    # dashboard's year over year is kept with its charts: both cost the same at one year and at
-    # five. The export adds the two years' aggregate once there is a last year, whatever the number.
+    # The office home reads last year's summary columns with this year's (one query), and the
+    # dashboard keeps its year over year with its charts: both cost the same at one year and at
+    # five. The export, and the dashboard once a minute when it reads its charts again, add the
+    # two years' aggregate once there is a last year, whatever the number of years.
     assert five_years == two_years, (one_year, two_years, five_years)
     assert (one_year[0], one_year[1]) == (five_years[0], five_years[1]), (one_year, five_years)
-    assert five_years[2] == one_year[2] + 1, (one_year, five_years)
-    assert one_year == (9, 9, 10), one_year
+    assert (five_years[2], five_years[3]) == (one_year[2] + 1, one_year[3] + 1), (one_year, five_years)
+    assert one_year == (9, 5, 10, 15), one_year
 
 
 def test_the_dashboard_and_the_export_set_this_year_beside_last_year(
