@@ -4,6 +4,7 @@ import io
 from datetime import datetime
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -137,9 +138,6 @@ def subitem_history(request, code, number):
     return render(request, "reporting/subitem_history.html", context)
 
 
-# The charts read every office's reports, the matrix every office's summary: the dashboard
-# keeps both (in the cache; the matrix per filter and page) this long, and says when they were read.
-CHARTS_SECONDS = 60
 STATE_COLOURS = {
     "certified": "#198754",
     "awaiting": "#ffc107",
@@ -221,7 +219,7 @@ def _national_for(request, *, page: bool):
 
 class _Charts:
     """The dashboard's charts and their tables, read only when the page's cached copy of them
-    (CHARTS_SECONDS old at most) has expired: they aggregate every office's reports."""
+    (PMQA_NATIONAL_CACHE_SECONDS old at most) has expired: they aggregate every office's reports."""
 
     def __init__(self, catalogue):
         self.catalogue = catalogue
@@ -278,7 +276,8 @@ def national_dashboard(request):
             "sort": filters.sort,
             "descending": filters.descending,
             "charts": _Charts(catalogue),
-            "charts_seconds": CHARTS_SECONDS,
+            # The charts read every office's reports, the matrix every office's summary.
+            "charts_seconds": settings.PMQA_NATIONAL_CACHE_SECONDS,
             "window": window,
             "now": clock.now(),
             "headers": [("code", _("สำนักงาน"))]
