@@ -460,3 +460,15 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
     )
     reports = reports.filter(pk__in=unread)
     return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])
+
+
+# --- The generated answer form -----------------------------------------------------------------
+
+# The evidence kind the product makes itself from the ten answer fields (แบบฟอร์มตอบประเด็น):
+# reporting lays it out as a PDF; readiness and the evidence panel count it as attached.
+GENERATED_EVIDENCE_KIND = "answer_form"
+
+
+def generated_answer_form_available(*, fields_filled: int, required: int) -> bool:
+    """The answer form exists once every required field of the answer summary is filled."""
+    return required > 0 and fields_filled >= required
