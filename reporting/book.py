@@ -234,9 +234,7 @@ def book_content(*, office: Office, fiscal_year: int, kind: str = "draft", submi
             EvidenceRow(evidence=item, merged=merged, note=note, pages=item.page_count or 0)
         )
     required = len(shape.required_field_ids)
-    categories = {
-        c.id: CategoryPart(number=c.number, title=c.title) for c in shape.categories if c.number < CATEGORY7
-    }
+    categories = {c.id: CategoryPart(number=c.number, title=c.title) for c in shape.categories if c.number < CATEGORY7}
     for subitem in shape.subitems:
         if subitem.category_id in categories and not subitem.reportable:
             categories[subitem.category_id].not_reportable.append(subitem)
@@ -276,7 +274,6 @@ def book_content(*, office: Office, fiscal_year: int, kind: str = "draft", submi
         submitted_by=submitted_by,
         submitted_at=submitted_at,
     )
-
 
 
 def content_hash(content: BookContent) -> str:
@@ -381,9 +378,7 @@ class _LayoutProgress(logging.Handler):
             return
         self.last = time.monotonic()
         share = min(page / self.pages, 1)
-        self.progress(
-            self.start + round((self.end - self.start) * share), _("จัดหน้าเล่ม หน้า %(page)s") % {"page": page}
-        )
+        self.progress(self.start + round((self.end - self.start) * share), _("จัดหน้าเล่ม หน้า %(page)s") % {"page": page})
 
 
 def render_pdf(html: str, *, office: Office, target: str, progress: Progress = _no_progress, **layout) -> list:
@@ -392,8 +387,9 @@ def render_pdf(html: str, *, office: Office, target: str, progress: Progress = _
     progress_logger = logging.getLogger("weasyprint.progress")
     if handler:
         progress_logger.addHandler(handler)
-        old_level = progress_logger.level
+        old_level, old_propagate = progress_logger.level, progress_logger.propagate
         progress_logger.setLevel(logging.INFO)
+        progress_logger.propagate = False  # for the progress bar, not for the log
     try:
         document = weasyprint.HTML(
             string=html, base_url=str(settings.BASE_DIR), url_fetcher=_BookFetcher(office)
@@ -402,6 +398,7 @@ def render_pdf(html: str, *, office: Office, target: str, progress: Progress = _
         if handler:
             progress_logger.removeHandler(handler)
             progress_logger.setLevel(old_level)
+            progress_logger.propagate = old_propagate
     document.write_pdf(target)
     return document.pages
 
@@ -478,9 +475,7 @@ def book_build_to(content: BookContent, target: str, *, progress: Progress = _no
         progress(5, _("อ่านเอกสารหลักฐาน"))
         _copy_evidence([row for _part, row in merged], folder, progress)
         evidence_pages = sum(row.pages for _part, row in merged)
-        html = render_to_string(
-            "reporting/book/book.html", book_context(content, generated_at=clock.now())
-        )
+        html = render_to_string("reporting/book/book.html", book_context(content, generated_at=clock.now()))
         progress(25, _("จัดหน้าเล่ม"))
         laid_out = folder / "book.pdf"
         pages = render_pdf(
@@ -562,4 +557,3 @@ def answer_form_pdf(*, office: Office, part: SubItemPart, catalogue: Catalogue, 
 
 def subitem_part(*, content: BookContent, number: str) -> SubItemPart | None:
     return next((s for s in content.subitems if s.subitem.number == number), None)
-

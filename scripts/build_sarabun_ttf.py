@@ -77,9 +77,7 @@ def add_am_aa(font: TTFont) -> None:
                 record.LookupListIndex += offset
         gsub.LookupList.Lookup.append(lookup)
     gsub.LookupList.LookupCount = len(gsub.LookupList.Lookup)
-    chain_index = offset + next(
-        i for i, lookup in enumerate(new.LookupList.Lookup) if lookup.LookupType in (6, 5)
-    )
+    chain_index = offset + next(i for i, lookup in enumerate(new.LookupList.Lookup) if lookup.LookupType in (6, 5))
     thai = next(s for s in gsub.ScriptList.ScriptRecord if s.ScriptTag == "thai").Script
     for lang in [thai.DefaultLangSys] + [r.LangSys for r in thai.LangSysRecord]:
         for index in lang.FeatureIndex:
