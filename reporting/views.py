@@ -17,13 +17,13 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
-from assessments.selectors import (
-    GENERATED_EVIDENCE_KIND,
-    assessment_answers,
-    current_catalogue,
-    generated_answer_form_available,
+from assessments.selectors import assessment_answers, current_catalogue
+from evidence.selectors import (
+    attachment_lines,
+    evidence_absences_by_subitem,
+    evidence_kinds_covered_by_subitem,
+    generated_kinds,
 )
-from evidence.selectors import attachment_lines, evidence_absences_by_subitem, evidence_kinds_covered_by_subitem
 from orgprofile.access import office_for_request, office_may_edit
 from orgprofile.models import Office
 from orgprofile.windows import window_of
@@ -66,15 +66,14 @@ def readiness(request, code):
     rows = []
     for status in statuses:
         missing_fields = status.required_fields - status.filled_fields
-        own = set(covered.get(status.subitem.id, set()))
-        if generated_answer_form_available(fields_filled=status.filled_fields, required=status.required_fields):
-            # The answer form is made from the ten fields (reporting:answer-form): no upload asked.
-            own.add(GENERATED_EVIDENCE_KIND)
+        own = covered.get(status.subitem.id, set())
         lines = attachment_lines(
             note=status.subitem.evidence_note,
             kinds=kinds,
             files_by_kind=dict.fromkeys(own, 1),
             absent=absent.get(status.subitem.id, {}),
+            # The answer form made from the ten fields (reporting:answer-form): no upload asked.
+            generated=generated_kinds(fields_filled=status.filled_fields, required=status.required_fields),
         )
         rows.append(
             {
