@@ -9,12 +9,14 @@ How it is made:
    `original_file`) are copied to a temporary folder in chunks and their pages counted.
 3. WeasyPrint lays out the HTML (templates/reporting/book/) with the vendored Sarabun: the
    cover, the contents with page numbers (CSS `target-counter`), parts 1-3, and for the
-   appendix a divider page per file followed by one empty page per page of that file, so
-   that the page numbers, the contents and "หน้า X จาก Y" already count the evidence.
-4. pikepdf puts each file's pages in place of its empty pages (qpdf copies the streams from
-   the open files when it writes, so memory stays bounded by the largest object, not the
-   book) and rewrites the Thai font's text map (reporting.fonttext). The outline (PDF
-   bookmarks) comes from the headings: parts, categories, sub-items and every appendix file.
+   appendix a divider page per file. Each divider is a named page whose rule jumps the page
+   counter over the pages of the file merged before it, and the last page over the last
+   file's, so the page numbers, the contents and "หน้า X จาก Y" (Y: the number of the last
+   page) already count the evidence, without laying out a page per evidence page.
+4. pikepdf inserts each file's pages after its divider (qpdf copies the streams from the
+   open files when it writes, so memory stays bounded by the largest object, not the book)
+   and rewrites the Thai font's text map (reporting.fonttext). The outline (PDF bookmarks)
+   comes from the headings: parts, categories, sub-items and every appendix file.
 """
 
 from __future__ import annotations
@@ -83,15 +85,11 @@ class EvidenceRow:
     note: str  # why not, in Thai, when not merged
     pages: int = 0
     local_path: str = ""
+    counter_jump: int = 1  # its divider page: itself plus the pages of the file merged before it
 
     @property
     def anchor(self) -> str:
         return f"ev-{self.evidence.pk}"
-
-    @property
-    def placeholder_pages(self) -> range:
-        """One empty page per page of the file: pikepdf puts the file's pages there."""
-        return range(self.pages)
 
     @property
     def size_display(self) -> str:
@@ -114,6 +112,8 @@ class SubItemPart:
     def anchor(self) -> str:
         return "sub-" + self.subitem.number.replace(".", "-")
 
+    is_reported = True
+
     @property
     def levels(self) -> list[dict]:
         rows = []
@@ -134,7 +134,9 @@ class CategoryPart:
     number: int
     title: str
     subitems: list[SubItemPart] = field(default_factory=list)
-    not_reportable: list = field(default_factory=list)
+    # In the catalogue's order: SubItemPart, or the SubItemShape of a sub-item offices do not
+    # report (1.2, with the guide's reason).
+    entries: list = field(default_factory=list)
 
     @property
     def anchor(self) -> str:
@@ -235,12 +237,14 @@ def book_content(*, office: Office, fiscal_year: int, kind: str = "draft", submi
         )
     required = len(shape.required_field_ids)
     categories = {c.id: CategoryPart(number=c.number, title=c.title) for c in shape.categories if c.number < CATEGORY7}
+    by_subitem = {status.subitem.id: status for status in statuses}
     for subitem in shape.subitems:
-        if subitem.category_id in categories and not subitem.reportable:
-            categories[subitem.category_id].not_reportable.append(subitem)
-    for status in statuses:
-        category = categories.get(status.subitem.category_id)
+        category = categories.get(subitem.category_id)
         if category is None:
+            continue
+        status = by_subitem.get(subitem.id)
+        if status is None:
+            category.entries.append(subitem)
             continue
         report_id = status.report.pk if status.report else None
         own = texts.get(report_id, {})
@@ -255,6 +259,7 @@ def book_content(*, office: Office, fiscal_year: int, kind: str = "draft", submi
                 ),
             )
         )
+        category.entries.append(category.subitems[-1])
     indicators: dict[str, list[Indicator]] = {}
     for indicator in Indicator.objects.filter(
         office=office, fiscal_year=fiscal_year, withdrawn_at__isnull=True
@@ -438,7 +443,12 @@ class BuiltBook:
 
 
 def book_context(content: BookContent, *, generated_at) -> dict:
+    previous = 0
+    for _part, row in content.merged:
+        row.counter_jump = 1 + previous
+        previous = row.pages
     return {
+        "end_jump": 1 + previous,
         "content": content,
         "office": content.office,
         "fonts_css": _fonts_css(),
@@ -483,7 +493,7 @@ def book_build_to(content: BookContent, target: str, *, progress: Progress = _no
             office=content.office,
             target=str(laid_out),
             progress=progress,
-            pages=len(content.subitems) * 3 + evidence_pages + 20,
+            pages=len(content.subitems) * 3 + len(merged) + 20,
             start=25,
             end=70,
         )
@@ -492,12 +502,13 @@ def book_build_to(content: BookContent, target: str, *, progress: Progress = _no
         with pikepdf.open(laid_out) as book:
             opened = []
             try:
-                for position, (_part, row) in enumerate(merged, start=1):
+                # From the last file to the first, so that each divider's index still holds.
+                for position, (_part, row) in enumerate(reversed(merged), start=1):
                     divider = anchors[row.anchor]
                     source = pikepdf.open(row.local_path)
                     opened.append(source)
                     for offset, page in enumerate(source.pages, start=1):
-                        book.pages[divider + offset] = page
+                        book.pages.insert(divider + offset, page)
                     if position % 10 == 0:
                         progress(
                             75 + round(15 * position / len(merged)),
@@ -514,10 +525,10 @@ def book_build_to(content: BookContent, target: str, *, progress: Progress = _no
             finally:
                 for source in opened:
                     source.close()
-        total = len(pages)
+        own = len(pages)
     return BuiltBook(
-        pages=total,
-        own_pages=total - evidence_pages,
+        pages=own + evidence_pages,
+        own_pages=own,
         evidence_pages=evidence_pages,
         evidence_files=len(merged),
         seconds=time.monotonic() - started,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +22,9 @@ from .models import Book
 
 logger = logging.getLogger(__name__)
 BUILD_TASK = "reporting.book_build"
+# A book queued or being made for longer than this was lost with its worker (the task's own
+# hard limit is 300 s): it is marked failed and a new one is made.
+STALE_AFTER = timedelta(minutes=10)
 
 
 def book_request(*, user, office: Office, fiscal_year: int) -> Book:
@@ -36,8 +40,12 @@ def book_request(*, user, office: Office, fiscal_year: int) -> Book:
             .order_by("-requested_at", "-pk")
             .first()
         )
-        if existing is not None:
+        if existing is not None and not _lost(existing):
             return existing
+        if existing is not None:
+            Book.objects.filter(pk=existing.pk).update(
+                state=Book.State.FAILED, finished_at=timezone.now(), error=_("การจัดทำค้างนานเกินไป ระบบเริ่มจัดทำใหม่")
+            )
         draft = Book.objects.create(
             office=office,
             fiscal_year=fiscal_year,
@@ -48,6 +56,10 @@ def book_request(*, user, office: Office, fiscal_year: int) -> Book:
         )
         enqueue_on_commit(BUILD_TASK, draft.pk)
     return draft
+
+
+def _lost(row: Book) -> bool:
+    return not row.is_done and row.requested_at < timezone.now() - STALE_AFTER
 
 
 def book_submit(*, user, office: Office, fiscal_year: int) -> Book:

@@ -6,11 +6,13 @@ the answer form, readiness, the command and who may download."""
 import io
 import re
 import subprocess
+from datetime import timedelta
 
 import pikepdf
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import AnswerText, SubItem
 from evidence.models import Evidence
@@ -124,6 +126,10 @@ def test_pages_are_the_books_own_plus_every_merged_evidence_page(built, tmp_path
     # The book's own pages carry its footer; the merged evidence pages are the files' own.
     pages_text = pdftotext(target).split("\f")[:total]
     own = sum(1 for page in pages_text if re.search(r"หน้า \d+ จาก \d+", page))
+    # Every footer is true: its number is the page's place in the merged file, its total the file's.
+    for index, page in enumerate(pages_text, start=1):
+        for number, of in re.findall(r"หน้า (\d+) จาก (\d+)", page):
+            assert (int(number), int(of)) == (index, total), page[-80:]
     cover = 1  # the cover has no footer
     assert total == own + cover + evidence_pages
     assert (result.pages, result.evidence_pages) == (total, evidence_pages)
@@ -224,3 +230,33 @@ def test_other_office_cannot_download(filled, office, other_staff, staff, review
     url_b = reverse("reporting:book-download", args=[other_staff.membership.office.code, row.pk])
     assert client_for(other_staff).get(url_b).status_code == 404
     assert client_for(reviewer).get(url).status_code == 200
+
+
+def test_a_book_lost_with_its_worker_is_made_again(filled, office, staff, django_capture_on_commit_callbacks):
+    content = book.book_content(office=office, fiscal_year=2566)
+    lost = Book.objects.create(
+        office=office,
+        fiscal_year=2566,
+        content_hash=book.content_hash(content),
+        state=Book.State.BUILDING,
+        requested_at=timezone.now() - services.STALE_AFTER - timedelta(seconds=1),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = services.book_request(user=staff, office=office, fiscal_year=2566)
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert fresh.pk != lost.pk and fresh.state == Book.State.READY
+    assert lost.state == Book.State.FAILED and lost.error
+
+
+def test_a_failed_build_leaves_the_row_failed_with_a_thai_message(
+    filled, office, staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(book, "book_build_to", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.book_request(user=staff, office=office, fiscal_year=2566)
+    row.refresh_from_db()
+    assert row.state == Book.State.FAILED and "ไม่สำเร็จ" in row.error and not row.file
