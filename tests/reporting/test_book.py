@@ -221,6 +221,9 @@ def test_answer_form_and_readiness(filled, office, staff, client_for, tmp_path):
     path.write_bytes(response.content)
     text = squeeze(pdftotext(path))
     assert "แบบฟอร์มตอบประเด็น1.1.1" in text
+    with pikepdf.open(path) as pdf:
+        pages = len(pdf.pages)
+    assert f"หน้า1จาก{pages}" in text and f"หน้า{pages}จาก{pages}" in text
     assert squeeze(f"{bookfill.TEXT} (1.1.1 ข้อ 1)") in text
     readiness = client.get(reverse("reporting:readiness", args=[office.code])).content.decode()
     block = readiness.split('data-subitem="1.1.1"')[1].split('data-subitem="')[0]
