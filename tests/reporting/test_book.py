@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pikepdf
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -64,6 +65,11 @@ def filled(office, staff, reviewer):
             reports[5], kind_code="summary_report", name="รายงานสรุป.pdf", data=corpus.valid_pdf(5), user=staff, pages=5
         )
     )
+    # A disarmed file: the office's own bytes (9 pages here) are kept for audit, never merged.
+    disarmed = evidence[0]
+    disarmed.original_file.save("original.pdf", ContentFile(corpus.valid_pdf(9)), save=False)
+    disarmed.disarmed = ["javascript"]
+    disarmed.save()
     bookfill.fill_indicators(office)
     return catalogue
 
