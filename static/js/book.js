@@ -29,9 +29,12 @@
       .then(function (r) { return r.status === 200 ? r.text() : ""; })
       .then(function (html) {
         if (!html) { return; }
-        var state = show(html);
-        // The newest draft may be an older, finished one until this request's row appears.
-        if ((state === "ready" || state === "failed") && !following) { stop(); }
+        var finished = /data-state="(ready|failed)"/.test(html);
+        // While this request runs, the newest draft may still be an older, finished one:
+        // keep the starting bar until this request's own book shows up.
+        if (following && finished) { return; }
+        show(html);
+        if (finished) { stop(); }
       })
       .catch(function () { /* the next tick tries again */ });
   }

@@ -58,6 +58,11 @@ def test_staff_makes_the_book_sees_progress_and_downloads_it(new_page, filled, s
     text = text_of(book)
     assert "ฉบับร่าง" in text and filled.code in text
 
+    # Nothing changed: asking again gives the same book at once.
+    page.get_by_role("button", name="จัดทำรูปเล่มจากข้อมูลล่าสุด").click()
+    page.locator(".book-status[data-state='ready'] a.book-download").wait_for(timeout=10_000)
+    assert download(page, tmp_path, "again.pdf").read_bytes() == book.read_bytes()
+
     # A reviewer downloads this office's book from the office's page.
     page2 = new_page()
     browser_login(page2, reviewer.username)
