@@ -82,6 +82,14 @@ def built(filled, office, tmp_path):
     return content, target, result
 
 
+def local(row: Book, tmp_path) -> str:
+    """The stored book as a local file, whatever the storage (disk, or S3 in make test's run 2)."""
+    target = tmp_path / f"stored-{row.pk}.pdf"
+    with row.file.open("rb") as handle:
+        target.write_bytes(handle.read())
+    return str(target)
+
+
 def pdftotext(path, *args) -> str:
     return subprocess.run(
         ["pdftotext", "-raw", *args, str(path), "-"], capture_output=True, text=True, check=True
@@ -164,7 +172,9 @@ def test_pages_are_the_books_own_plus_every_merged_evidence_page(built, tmp_path
     assert all(row.evidence.pk != superseded.pk for _p, row in content.merged)
 
 
-def test_same_content_same_book_and_any_change_a_new_one(filled, office, staff, django_capture_on_commit_callbacks):
+def test_same_content_same_book_and_any_change_a_new_one(
+    filled, office, staff, django_capture_on_commit_callbacks, tmp_path
+):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.book_request(user=staff, office=office, fiscal_year=2566)
     first.refresh_from_db()
@@ -179,28 +189,30 @@ def test_same_content_same_book_and_any_change_a_new_one(filled, office, staff, 
     changed.refresh_from_db()
     assert changed.pk != first.pk and changed.content_hash != first.content_hash
     assert changed.state == Book.State.READY
-    assert "ข้อความที่แก้ไขใหม่" in pdftotext(changed.file.path)
+    assert "ข้อความที่แก้ไขใหม่" in pdftotext(local(changed, tmp_path))
 
 
 def test_submitted_copy_is_frozen_and_later_changes_make_drafts(
-    filled, office, coordinator, django_capture_on_commit_callbacks
+    filled, office, coordinator, django_capture_on_commit_callbacks, tmp_path
 ):
     with django_capture_on_commit_callbacks(execute=True):
         submitted = services.book_submit(user=coordinator, office=office, fiscal_year=2566)
     submitted.refresh_from_db()
     assert submitted.kind == Book.Kind.SUBMITTED and submitted.state == Book.State.READY
     assert submitted.submitted_by == coordinator and submitted.submitted_at is not None
-    frozen = open(submitted.file.path, "rb").read()
-    assert "ฉบับที่ส่ง" in pdftotext(submitted.file.path)
+    frozen_path = local(submitted, tmp_path)
+    frozen = open(frozen_path, "rb").read()
+    assert "ฉบับที่ส่ง" in pdftotext(frozen_path)
     AnswerText.objects.filter(report__assessment__office=office).update(text="แก้ไขหลังส่ง")
     with django_capture_on_commit_callbacks(execute=True):
         draft = services.book_request(user=coordinator, office=office, fiscal_year=2566)
     draft.refresh_from_db()
     assert draft.kind == Book.Kind.DRAFT and draft.pk != submitted.pk
     submitted.refresh_from_db()
-    assert open(submitted.file.path, "rb").read() == frozen
-    assert "แก้ไขหลังส่ง" not in pdftotext(submitted.file.path)
-    assert "ฉบับร่าง" in pdftotext(draft.file.path)
+    with submitted.file.open("rb") as handle:
+        assert handle.read() == frozen
+    assert "แก้ไขหลังส่ง" not in pdftotext(frozen_path)
+    assert "ฉบับร่าง" in pdftotext(local(draft, tmp_path))
 
 
 def test_page_generates_and_downloads_through_the_form(
