@@ -27,7 +27,9 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -357,7 +359,10 @@ class _BookFetcher(URLFetcher):
         marker = "/profile/images/"
         if marker in url:
             key = url.split(marker, 1)[1].strip("/").split("/")[0]
-            image = ProfileImage.objects.filter(pk=key, office=self.office).first()
+            try:
+                image = ProfileImage.objects.filter(pk=uuid.UUID(key), office=self.office).first()
+            except ValueError:
+                image = None
             if image is not None:
                 with image.file.open("rb") as handle:
                     return URLFetcherResponse(url, body=handle.read(), headers={"Content-Type": image.content_type})
@@ -372,8 +377,13 @@ class _LayoutProgress(logging.Handler):
         super().__init__(level=logging.INFO)
         self.progress, self.pages, self.start, self.end = progress, max(pages, 1), start, end
         self.last = 0.0
+        # The logger is the process's: another thread's book (a threaded web server running
+        # tasks eagerly) must not move this one's bar.
+        self.thread = threading.get_ident()
 
     def emit(self, record):
+        if record.thread != self.thread:
+            return
         message = record.getMessage()
         if "Page" not in message or time.monotonic() - self.last < 0.5:
             return
