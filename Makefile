@@ -96,7 +96,7 @@ krs-standin: setup
 ## Options: make bench-pages BENCH_PAGES_ARGS="--offices 2450 --rounds 3 --pages 'office home'"
 .PHONY: bench-pages
 bench-pages: venv
-	bash scripts/need-debian.sh wrk:wrk taskset:util-linux pg_ctlcluster:postgresql
+	bash scripts/need-debian.sh wrk:wrk taskset:util-linux pg_ctlcluster:postgresql redis-server:redis-server
 	$(PY) bench/pages_bench.py $(BENCH_PAGES_ARGS)
 
 $(VENV)/.bench-installed: requirements-bench.txt requirements-test.txt requirements.txt | $(VENV)/bin/python

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -14,8 +15,11 @@ from .models import (
     ReviewEvent,
     SubItem,
     SubItemReport,
+    YearEvent,
 )
+from .selectors import previous_catalogue
 from .services.reports import reports_resummarise
+from .services.years import mapping_set
 
 
 class CatalogueChangeMixin:
@@ -47,6 +51,63 @@ class ChecklistItemInline(admin.TabularInline):
     fields = ("level", "order", "text")
 
 
+class MappingForm(forms.ModelForm):
+    """The catalogue mapping by hand: `previous` offers only last year's sub-items or items."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        catalogue = getattr(instance, "catalogue", None) or getattr(
+            getattr(instance, "subitem", None), "catalogue", None
+        )
+        last = previous_catalogue(catalogue=catalogue) if catalogue is not None else None
+        if "previous" in self.fields:
+            queryset = self.fields["previous"].queryset
+            if last is None:
+                self.fields["previous"].queryset = queryset.none()
+            elif self._meta.model is SubItem:
+                self.fields["previous"].queryset = queryset.filter(catalogue=last)
+            else:
+                self.fields["previous"].queryset = queryset.filter(subitem__catalogue=last).select_related("subitem")
+
+
+class MappingSaveMixin:
+    """A change of `previous` is the admin's mapping by hand: saved through mapping_set (which
+    marks it as mapped by hand, so a later automatic mapping keeps it, and records it)."""
+
+    def save_model(self, request, obj, form, change):
+        previous_changed = change and "previous" in form.changed_data
+        previous = obj.previous
+        super().save_model(request, obj, form, change)
+        if previous_changed:
+            mapping_set(user=request.user, item=obj, previous=previous)
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(MappingSaveMixin, admin.ModelAdmin):
+    """Checklist items, and their mapping to last year's (year after year)."""
+
+    form = MappingForm
+    list_display = ("__str__", "text", "previous", "mapped_by_hand")
+    list_filter = ("subitem__catalogue__fiscal_year", "mapped_by_hand", "level")
+    list_select_related = ("subitem", "previous__subitem")
+    fields = ("subitem", "level", "order", "text", "previous", "mapped_by_hand")
+    readonly_fields = ("subitem", "level", "order", "text", "mapped_by_hand")
+    search_fields = ("text", "subitem__number")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(YearEvent)
+class YearEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Append-only: year openings, mappings by hand and carries forward."""
+
+    list_display = ("at", "kind", "fiscal_year", "from_year", "office", "actor", "note")
+    list_filter = ("kind", "fiscal_year")
+    list_select_related = ("office", "actor")
+
+
 @admin.register(Catalogue)
 class CatalogueAdmin(admin.ModelAdmin):
     list_display = ("fiscal_year", "title", "loaded_at")
@@ -59,7 +120,8 @@ class CategoryAdmin(CatalogueChangeMixin, admin.ModelAdmin):
 
 
 @admin.register(SubItem)
-class SubItemAdmin(CatalogueChangeMixin, admin.ModelAdmin):
+class SubItemAdmin(MappingSaveMixin, CatalogueChangeMixin, admin.ModelAdmin):
+    form = MappingForm
     list_display = ("number", "title", "catalogue", "reportable")
     list_filter = ("catalogue", "reportable", "category__number")
     inlines = [ChecklistItemInline]

@@ -24,6 +24,7 @@ class ItemShape:
     level: str
     order: int
     text: str
+    previous_id: int | None = None  # the same item in last year's catalogue (catalogue mapping)
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class SubItemShape:
     items_by_level: tuple[tuple[Level, tuple[ItemShape, ...]], ...]
     evidence_note: tuple[str, ...] = ()  # the guide's attachment list, entry i = evidence kind i
     evidence_note_from: str = ""
+    previous_id: int | None = None  # the same sub-item in last year's catalogue
 
     @property
     def total(self) -> int:
@@ -105,7 +107,9 @@ def _build(catalogue: Catalogue) -> CatalogueShape:
     items: dict[int, list[ItemShape]] = {}
     for row in ChecklistItem.objects.filter(subitem__catalogue=catalogue).order_by("order").values():
         items.setdefault(row["subitem_id"], []).append(
-            ItemShape(id=row["id"], level=row["level"], order=row["order"], text=row["text"])
+            ItemShape(
+                id=row["id"], level=row["level"], order=row["order"], text=row["text"], previous_id=row["previous_id"]
+            )
         )
     subitems = []
     for row in SubItem.objects.filter(catalogue=catalogue).order_by("order").values():
@@ -125,6 +129,7 @@ def _build(catalogue: Catalogue) -> CatalogueShape:
                 items_by_level=tuple((level, tuple(i for i in own if i.level == level.value)) for level in LEVEL_ORDER),
                 evidence_note=tuple(row["evidence_note"] or ()),
                 evidence_note_from=row["evidence_note_from"],
+                previous_id=row["previous_id"],
             )
         )
     fields = tuple(

@@ -64,6 +64,7 @@ class SubItemAnswerForm(forms.Form):
                         "id": bound.auto_id,
                         "value": "" if value is None else str(value),
                         "errors": bound.errors,
+                        "carried_from": self.detail.carried_items.get(item.id),
                     }
                 )
             levels.append((level, rows))
@@ -96,3 +97,49 @@ class CategoryAssignForm(forms.Form):
             .order_by("first_name", "username")
         )
         self.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class CarryForwardForm(forms.Form):
+    """What the coordinator carries forward from last year, and the confirmation that it
+    replaces what the office has already written."""
+
+    scope = forms.ChoiceField(label=_("ยกข้อมูลส่วนใด"), widget=forms.RadioSelect)
+    replace = forms.BooleanField(
+        label=_("ยืนยันให้ข้อมูลจากปีก่อนแทนที่ข้อมูลที่มีอยู่ในส่วนที่เลือก"),
+        required=False,
+        help_text=_("จำเป็นเฉพาะเมื่อส่วนที่เลือกมีคำตอบของปีนี้แล้ว"),
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = [
+            ("all", _("ทั้งหมด (ลักษณะสำคัญขององค์การและหมวด 1-6)")),
+            ("profile", _("ลักษณะสำคัญขององค์การ")),
+            *[(str(c.number), _("หมวด %(n)d %(t)s") % {"n": c.number, "t": c.title}) for c in categories],
+        ]
+        self.fields["scope"].initial = "all"
+
+
+class YearOpenForm(forms.Form):
+    """Opening a fiscal year (admins): a new catalogue file, or a copy of an earlier year's."""
+
+    year = forms.IntegerField(label=_("ปีงบประมาณ (พ.ศ.)"), min_value=2500, max_value=2700)
+    copy_from = forms.TypedChoiceField(label=_("คัดลอกชุดเกณฑ์จากปี"), coerce=int, required=False, empty_value=None)
+    catalogue = forms.FileField(label=_("หรือไฟล์ชุดเกณฑ์ใหม่ (JSON)"), required=False)
+    make_current = forms.BooleanField(label=_("กำหนดเป็นปีปัจจุบันทันที"), required=False, initial=True)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["copy_from"].choices = [("", _("— ไม่คัดลอก (ใช้ไฟล์) —")), *[(y, str(y)) for y in years]]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("copy_from")) == bool(data.get("catalogue")):
+            raise forms.ValidationError(_("กรุณาเลือกอย่างใดอย่างหนึ่ง: ไฟล์ชุดเกณฑ์ใหม่ หรือคัดลอกชุดเกณฑ์ของปีก่อน"))
+        upload = data.get("catalogue")
+        if upload:
+            try:
+                data["catalogue_text"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(_("ไฟล์ชุดเกณฑ์ต้องเป็นข้อความ UTF-8")) from exc
+        return data

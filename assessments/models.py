@@ -84,6 +84,17 @@ class SubItem(models.Model):
     evidence_note = models.JSONField(_("เอกสารแนบตามเกณฑ์"), default=list, blank=True)
     # Where a cell was empty in the guide and the list is another sub-item's (4.2-4.4 carry 4.1's).
     evidence_note_from = models.CharField(_("รายการเอกสารแนบยกมาจากข้อ"), max_length=10, blank=True)
+    # The same sub-item in last year's catalogue (catalogue mapping): set by code where the title is
+    # the same when a year is opened, or by an admin by hand. Carry forward follows it.
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ประเด็นเดียวกันในปีก่อน"),
+    )
+    mapped_by_hand = models.BooleanField(_("ผู้ดูแลระบบจับคู่เอง"), default=False)
 
     class Meta:
         ordering = ["catalogue", "order"]
@@ -100,6 +111,16 @@ class ChecklistItem(models.Model):
     level = models.CharField(_("ระดับ"), max_length=12, choices=Level.choices)
     order = models.PositiveSmallIntegerField(default=0)
     text = models.TextField(_("รายการ"))
+    # The same checklist item in last year's catalogue (see SubItem.previous).
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("รายการเดียวกันในปีก่อน"),
+    )
+    mapped_by_hand = models.BooleanField(_("ผู้ดูแลระบบจับคู่เอง"), default=False)
 
     class Meta:
         ordering = ["subitem", "order"]
@@ -172,6 +193,9 @@ class ReviewState(models.TextChoices):
     NEW_DATA = "new_data", _("มีข้อมูลใหม่")
 
 
+# Category 7 (results) comes from KRS; categories 1-6 are the checklists offices answer here.
+CATEGORY7 = 7
+
 # States a reviewer may decide on: they form the review queue.
 QUEUE_STATES = (ReviewState.AWAITING, ReviewState.NEW_DATA)
 
@@ -219,12 +243,49 @@ class SubItemReport(models.Model):
         return self.assessment.office
 
 
+class AssessmentSummary(models.Model):
+    """What the national pages show of one office's year, kept by every write that changes a
+    sub-item's answers or review state, in the same transaction (services/summary.py), so
+    that they filter, sort and page the offices in SQL instead of aggregating every report.
+
+    `categories` holds, per category number of 1-6, {"answered", "done", "states", "levels"}:
+    checklist items answered and done, and the sub-items by review state and by level.
+    """
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, primary_key=True, related_name="summary")
+    answered = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    items = models.PositiveIntegerField(default=0)  # checklist items of categories 1-6
+    subitems = models.PositiveSmallIntegerField(default=0)  # reportable sub-items of categories 1-6
+    # Sub-items by review state (the queue's counts), and in the queue (awaiting + new data).
+    not_reported = models.PositiveSmallIntegerField(default=0)
+    awaiting = models.PositiveSmallIntegerField(default=0)
+    certified = models.PositiveSmallIntegerField(default=0)
+    not_certified = models.PositiveSmallIntegerField(default=0)
+    new_data = models.PositiveSmallIntegerField(default=0)
+    waiting = models.PositiveSmallIntegerField(default=0)
+    oldest_waiting = models.DateTimeField(null=True, blank=True)
+    progress = models.CharField(max_length=16, default="not_started")
+    stage = models.PositiveSmallIntegerField(null=True, blank=True)  # 300/400/500 once every sub-item has one
+    categories = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("สรุปผลการประเมินของสำนักงาน")
+        verbose_name_plural = _("สรุปผลการประเมินของสำนักงาน")
+
+    def __str__(self) -> str:
+        return str(self.assessment)
+
+
 class ChecklistAnswer(models.Model):
     """1 (done, ดำเนินการจริง) or 0 (no approach yet); no row, or None, means unanswered."""
 
     report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="checklist_answers")
     item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="answers")
     value = models.PositiveSmallIntegerField(null=True, blank=True, choices=[(1, "1"), (0, "0")])
+    # The fiscal year this value was carried from, until the office changes it ("ยกมาจากปี 2566").
+    carried_from = models.PositiveSmallIntegerField(_("ยกมาจากปีงบประมาณ"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     history = audit_history()
@@ -240,6 +301,7 @@ class AnswerText(models.Model):
     report = models.ForeignKey(SubItemReport, on_delete=models.CASCADE, related_name="answer_texts")
     field = models.ForeignKey(AnswerField, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(blank=True)
+    carried_from = models.PositiveSmallIntegerField(_("ยกมาจากปีงบประมาณ"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     history = audit_history()
@@ -282,6 +344,35 @@ class ResultDimension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class YearEvent(models.Model):
+    """Append-only: a fiscal year opened (with its catalogue mapping), or an office's work
+    carried forward from last year. The audit timeline reads it."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("เปิดปีงบประมาณ")
+        CURRENT = "current", _("กำหนดปีปัจจุบัน")
+        CARRIED = "carried", _("ยกข้อมูลจากปีก่อน")
+        MAPPED = "mapped", _("จับคู่เกณฑ์กับปีก่อน")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    fiscal_year = models.PositiveSmallIntegerField(_("ปีงบประมาณ"))
+    from_year = models.PositiveSmallIntegerField(_("จากปีงบประมาณ"), null=True, blank=True)
+    office = models.ForeignKey(
+        "orgprofile.Office", null=True, blank=True, on_delete=models.PROTECT, related_name="year_events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    note = models.TextField(_("รายละเอียด"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("เหตุการณ์ปีงบประมาณ")
+        verbose_name_plural = _("เหตุการณ์ปีงบประมาณ")
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year} {self.kind}"
 
 
 # --- Review ---------------------------------------------------------------------------------

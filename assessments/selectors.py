@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce
 
 from orgprofile.models import Office
 from orgprofile.windows import current_year_query
@@ -13,11 +14,14 @@ from pmqa_site.paging import keyset_page
 from . import scoring
 from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
 from .models import (
+    CATEGORY7,
+    LEVEL_THAI,
     QUEUE_STATES,
     AnswerText,
     Catalogue,
     CategoryAssignment,
     ChecklistAnswer,
+    ChecklistItem,
     ConversationRead,
     Level,
     Message,
@@ -155,6 +159,7 @@ class AssessmentOverview:
     assessment_id: int | None
     categories: list[CategoryStatus]
     answer_fields: tuple[FieldShape, ...]
+    previous_reports: dict[int, dict] = field(default_factory=dict)  # last year's, by sub-item id
 
     @property
     def subitems(self) -> list:
@@ -183,17 +188,22 @@ def _categories(shape: CatalogueShape, category_number: int | None, assignees: d
     }
 
 
-def assessment_overview(*, office, catalogue: Catalogue, category_number: int | None = None) -> AssessmentOverview:
+def assessment_overview(
+    *, office, catalogue: Catalogue, category_number: int | None = None, previous: Catalogue | None = None
+) -> AssessmentOverview:
     """What the office home and category pages show: one row per sub-item (its summary
-    columns) and the assignees, on the catalogue held in memory. Two queries."""
+    columns) and the assignees, on the catalogue held in memory. Two queries; with `previous`
+    (last year's catalogue) its reports' summary columns come in the same read
+    (`previous_reports`), so that the page costs the same queries whatever the number of years."""
     shape = catalogue_shape(catalogue)
     required = len(shape.required_field_ids)
-    reports = {
-        row["subitem_id"]: row
-        for row in SubItemReport.objects.filter(assessment__office=office, assessment__catalogue=catalogue).values(
-            "subitem_id", "assessment_id", "state", "answered", "done", "level", "fields_filled"
-        )
-    }
+    years = [catalogue.pk] + ([previous.pk] if previous is not None else [])
+    reports, previous_reports = {}, {}
+    for row in SubItemReport.objects.filter(assessment__office=office, assessment__catalogue__in=years).values(
+        "subitem_id", "assessment_id", "assessment__catalogue_id", "state", "answered", "done", "level", "fields_filled"
+    ):
+        own = row["assessment__catalogue_id"] == catalogue.pk
+        (reports if own else previous_reports)[row["subitem_id"]] = row
     assignees = {
         a.category_id: a.user
         for a in CategoryAssignment.objects.filter(
@@ -226,6 +236,7 @@ def assessment_overview(*, office, catalogue: Catalogue, category_number: int | 
         assessment_id=assessment_id,
         categories=list(by_category.values()),
         answer_fields=shape.answer_fields,
+        previous_reports=previous_reports,
     )
 
 
@@ -273,6 +284,8 @@ class SubItemDetail:
     answer_fields: tuple[FieldShape, ...]
     texts: dict[int, AnswerText]
     items_by_level: tuple[tuple[Level, tuple[ItemShape, ...]], ...]
+    # checklist item id → the year its value was carried from, until the office changes it
+    carried_items: dict[int, int] = field(default_factory=dict)
 
     @property
     def version(self) -> int:
@@ -308,9 +321,18 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     )
     values: dict[int, int | None] = {}
     texts: dict[int, AnswerText] = {}
+    carried: dict[int, int] = {}
     if report is not None:
-        values = dict(ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value"))
-        texts = {t.field_id: t for t in AnswerText.objects.filter(report=report).only("field_id", "text", "report_id")}
+        for item_id, value, carried_from in ChecklistAnswer.objects.filter(report=report).values_list(
+            "item_id", "value", "carried_from"
+        ):
+            values[item_id] = value
+            if carried_from:
+                carried[item_id] = carried_from
+        texts = {
+            t.field_id: t
+            for t in AnswerText.objects.filter(report=report).only("field_id", "text", "report_id", "carried_from")
+        }
     required_ids = shape.required_field_ids
     filled = sum(1 for fid, t in texts.items() if fid in required_ids and t.text.strip())
     status = SubItemStatus(
@@ -328,6 +350,7 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
         answer_fields=shape.answer_fields,
         texts=texts,
         items_by_level=own.items_by_level,
+        carried_items=carried,
     )
 
 
@@ -390,13 +413,59 @@ class QueuePage:
     first: bool
 
 
+def queue_counts(*, catalogue, offices, category: int | None = None) -> dict[str, int]:
+    """Sub-items in each review state over `offices` (a filtered Office queryset), from their
+    summaries: one aggregate over one row an office, whatever the number of reports. An
+    office that has not opened the year has every sub-item not reported."""
+    counts = dict.fromkeys(ReviewState.values, 0)
+    if catalogue is None:
+        return counts
+    shape = catalogue_shape(catalogue)
+    reportable = sum(
+        1
+        for s in shape.subitems
+        if s.reportable and s.category_number < CATEGORY7 and (not category or s.category_number == category)
+    )
+
+    def column(state: str):
+        if category:
+            value = KeyTextTransform(
+                state, KeyTransform("states", KeyTransform(str(category), "year__summary__categories"))
+            )
+            return Cast(value, IntegerField())
+        return F(f"year__summary__{state}")
+
+    figures = offices.annotate(
+        year=FilteredRelation("assessments", condition=Q(assessments__catalogue=catalogue))
+    ).aggregate(
+        **{
+            state: Sum(Coalesce(column(state), Value(0)))
+            for state in ReviewState.values
+            if state != ReviewState.NOT_REPORTED
+        },
+        unopened=Count("id", filter=Q(year__summary__isnull=True)),
+        not_reported=Sum(column(ReviewState.NOT_REPORTED)),
+    )
+    for state in ReviewState.values:
+        counts[state] = figures.get(state) or 0
+    counts[ReviewState.NOT_REPORTED] = (figures["not_reported"] or 0) + figures["unopened"] * reportable
+    return counts
+
+
 def review_queue(
-    *, state: str | None = None, search: str = "", kind: str = "", category: int | None = None, after: str | None = None
+    *,
+    state: str | None = None,
+    search: str = "",
+    kind: str = "",
+    category: int | None = None,
+    after: str | None = None,
+    catalogue: Catalogue | None = None,
 ) -> QueuePage:
     """Sub-items for reviewers across all offices, longest-waiting first, a page at a time
     (keyset: the cost of a page does not grow with the number of offices). Counts per state
-    come from one aggregate; `search` matches an office's code or a part of its name."""
-    catalogue = current_catalogue()
+    come from one aggregate; `search` matches an office's code or a part of its name.
+    `catalogue`: the year shown (default: the current year's)."""
+    catalogue = catalogue or current_catalogue()
     base = SubItemReport.objects.filter(assessment__catalogue=catalogue)
     offices = Office.objects.filter(is_active=True)
     if search:
@@ -408,17 +477,7 @@ def review_queue(
         offices = offices.filter(kind=kind)
     if category:
         base = base.filter(subitem__category__number=category)
-    counts = {s: 0 for s in ReviewState.values}
-    for row in base.values("state").annotate(n=Count("id")):
-        counts[row["state"]] = row["n"]
-    # "Not reported" also covers sub-items an office has not opened yet (no row at all).
-    shape = catalogue_shape(catalogue) if catalogue else None
-    reportable = sum(
-        1 for s in (shape.subitems if shape else ()) if s.reportable and (not category or s.category_number == category)
-    )
-    counts[ReviewState.NOT_REPORTED] = max(
-        0, offices.count() * reportable - sum(n for s, n in counts.items() if s != ReviewState.NOT_REPORTED)
-    )
+    counts = queue_counts(catalogue=catalogue, offices=offices, category=category)
     states = [state] if state else list(QUEUE_STATES)
     total = sum(counts[s] for s in states)
     rows = base.filter(state__in=states).annotate(since=Coalesce("state_changed_at", "updated_at"))
@@ -462,6 +521,180 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
     return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])
 
 
+# --- Year after year -----------------------------------------------------------------------------
+
+
+def catalogue_for_year(year: int) -> Catalogue | None:
+    return Catalogue.objects.filter(fiscal_year=year).first()
+
+
+def previous_catalogue(*, catalogue: Catalogue) -> Catalogue | None:
+    """Last year's catalogue: the latest one before `catalogue`'s year (one query)."""
+    return Catalogue.objects.filter(fiscal_year__lt=catalogue.fiscal_year).order_by("-fiscal_year").first()
+
+
+def item_code(number: str, level: str, order: int) -> str:
+    """A checklist item's code, as people name it: "1.1.1 ระดับพื้นฐาน ข้อ 2"."""
+    return f"{number} {LEVEL_THAI[Level(level)]} ข้อ {order}"
+
+
+@dataclass
+class MappingRow:
+    code: str
+    what: str  # "ประเด็น" or "รายการตรวจสอบ"
+    before: str  # last year's text ("" when added)
+    after: str  # this year's text ("" when removed)
+    mapped: bool = False
+    by_hand: bool = False
+
+
+@dataclass
+class MappingReport:
+    fiscal_year: int
+    previous_year: int | None
+    matched: list[MappingRow] = field(default_factory=list)
+    changed: list[MappingRow] = field(default_factory=list)
+    added: list[MappingRow] = field(default_factory=list)
+    removed: list[MappingRow] = field(default_factory=list)
+
+    @property
+    def changed_unmapped(self) -> list[MappingRow]:
+        return [row for row in self.changed if not row.mapped]
+
+
+def catalogue_mapping_report(*, catalogue: Catalogue) -> MappingReport:
+    """What the catalogue mapping says now, sub-items and checklist items alike: matched (same
+    code, same text, mapped), changed (same code, other text: mapped only by an admin's hand),
+    added (a code last year did not have) and removed (last year's codes gone). Five queries."""
+    previous = previous_catalogue(catalogue=catalogue)
+    report = MappingReport(fiscal_year=catalogue.fiscal_year, previous_year=previous.fiscal_year if previous else None)
+    if previous is None:
+        return report
+
+    def rows(cat):
+        subitems = {
+            s["id"]: s for s in SubItem.objects.filter(catalogue=cat).values("id", "number", "title", "previous_id")
+        }
+        items = list(
+            ChecklistItem.objects.filter(subitem__catalogue=cat).values(
+                "id", "subitem_id", "level", "order", "text", "previous_id", "mapped_by_hand"
+            )
+        )
+        return subitems, items
+
+    new_subitems, new_items = rows(catalogue)
+    old_subitems, old_items = rows(previous)
+    hand = set(SubItem.objects.filter(catalogue=catalogue, mapped_by_hand=True).values_list("id", flat=True))
+    entries_new = [
+        ("ประเด็น", s["number"], s["title"], s["previous_id"], s["id"] in hand) for s in new_subitems.values()
+    ] + [
+        (
+            "รายการตรวจสอบ",
+            item_code(new_subitems[i["subitem_id"]]["number"], i["level"], i["order"]),
+            i["text"],
+            i["previous_id"],
+            i["mapped_by_hand"],
+        )
+        for i in new_items
+    ]
+    old_by_code = {s["number"]: ("ประเด็น", s["title"], s["id"]) for s in old_subitems.values()}
+    old_by_code |= {
+        item_code(old_subitems[i["subitem_id"]]["number"], i["level"], i["order"]): (
+            "รายการตรวจสอบ",
+            i["text"],
+            i["id"],
+        )
+        for i in old_items
+    }
+    old_text_by_id = {
+        "ประเด็น": {s["id"]: s["title"] for s in old_subitems.values()},
+        "รายการตรวจสอบ": {i["id"]: i["text"] for i in old_items},
+    }
+    mapped_old = {(e[0], e[3]) for e in entries_new if e[3]}
+    seen_codes = set()
+    for what, code, text, previous_id, by_hand in entries_new:
+        seen_codes.add(code)
+        old = old_by_code.get(code)
+        before = old_text_by_id[what].get(previous_id, "") if previous_id else (old[1] if old else "")
+        row = MappingRow(code=code, what=what, before=before, after=text, mapped=bool(previous_id), by_hand=by_hand)
+        if old is None and not previous_id:
+            report.added.append(row)
+        elif previous_id and before == text:
+            report.matched.append(row)
+        else:
+            report.changed.append(row)
+    for code, (what, text, old_id) in old_by_code.items():
+        if code not in seen_codes and (what, old_id) not in mapped_old:
+            report.removed.append(MappingRow(code=code, what=what, before=text, after=""))
+    return report
+
+
+@dataclass
+class YearOverYearRow:
+    """One sub-item this year beside last year: level (points) and ร้อยละ, and the change."""
+
+    number: str
+    title: str
+    level: Level | None
+    share: scoring.Share
+    last_level: Level | None = None
+    last_share: scoring.Share | None = None  # None: the sub-item was not in last year's catalogue
+
+    @property
+    def points(self) -> int | None:
+        return scoring.level_points(self.level)
+
+    @property
+    def last_points(self) -> int | None:
+        return scoring.level_points(self.last_level)
+
+    @property
+    def points_change(self) -> int | None:
+        if self.last_share is None:
+            return None
+        return (self.points or 0) - (self.last_points or 0)
+
+    @property
+    def percent_change(self):
+        if self.last_share is None:
+            return None
+        return self.share.percent - self.last_share.percent
+
+
+@dataclass
+class YearOverYear:
+    year: int
+    last_year: int | None
+    rows: list[YearOverYearRow]
+
+
+def _last_year_subitem(subitem: SubItemShape, last_shape: CatalogueShape) -> SubItemShape | None:
+    """The same sub-item last year: by the catalogue mapping, else by its number."""
+    if subitem.previous_id is not None and subitem.previous_id in last_shape.subitem_by_id:
+        return last_shape.subitem_by_id[subitem.previous_id]
+    return last_shape.subitem_by_number.get(subitem.number)
+
+
+def office_year_over_year(*, office, overview: AssessmentOverview, previous: Catalogue | None) -> YearOverYear:
+    """Each sub-item's level and ร้อยละ in `overview`'s year beside `previous` year's, from the
+    reports' summary columns that `overview` read with its own (assessment_overview(previous=)):
+    no query of its own, whatever the number of years or sub-items."""
+    last_rows = overview.previous_reports
+    last_shape = catalogue_shape(previous) if previous is not None else None
+    rows = []
+    for summary in overview.subitems:
+        row = YearOverYearRow(
+            number=summary.subitem.number, title=summary.subitem.title, level=summary.level, share=summary.share
+        )
+        last = _last_year_subitem(summary.subitem, last_shape) if last_shape else None
+        if last is not None and last.reportable:
+            saved = last_rows.get(last.id, {})
+            row.last_level = Level(saved["level"]) if saved.get("level") else None
+            row.last_share = scoring.Share(saved.get("done", 0), last.total)
+        rows.append(row)
+    return YearOverYear(
+        year=overview.catalogue.fiscal_year, last_year=previous.fiscal_year if previous else None, rows=rows
+    )
 # --- The generated answer form -----------------------------------------------------------------
 
 # The evidence kind the product makes itself from the ten answer fields (แบบฟอร์มตอบประเด็น):

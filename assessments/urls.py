@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import office, review
+from .views import office, review, years
 
 app_name = "assessments"
 
@@ -13,7 +13,12 @@ urlpatterns = [
     path("offices/<str:code>/subitem/<str:number>/submit/", office.subitem_submit_view, name="subitem-submit"),
     path("offices/<str:code>/subitem/<str:number>/review/", review.review_report, name="review"),
     path("offices/<str:code>/assignments/", office.assignments, name="assignments"),
+    path("offices/<str:code>/carry-forward/", years.carry_forward, name="carry-forward"),
     # The reviewers' queue across all offices.
     path("review/", review.review_home, name="queue"),
     path("review/certify/", review.review_certify_many, name="certify-many"),
+    # Fiscal years (admins): open a year, choose the current one, read the catalogue mapping.
+    path("manage/years/", years.years_manage, name="years"),
+    path("manage/years/<int:year>/current/", years.year_make_current, name="year-current"),
+    path("manage/years/<int:year>/mapping/", years.year_mapping, name="year-mapping"),
 ]

@@ -88,6 +88,30 @@ def postgres():
 
 
 @contextlib.contextmanager
+def redis():
+    """A Redis server for this run only (the production cache and broker), on a free loopback
+    port, no persistence. Yields its URL and its process (whose memory the rush bench reads)."""
+    if not shutil.which("redis-server"):
+        raise SystemExit("Redis is not installed (apt-get install redis-server)")
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="pmqa-bench-redis-")
+    process = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--dir", workdir],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(50):
+            if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode == 0:
+                break
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0", process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def gunicorn(app: str, env: dict, *, workers: int, health_path: str):
     """gunicorn serving `app` on a free loopback port; yields its base URL."""
     port = free_port()

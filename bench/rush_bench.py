@@ -29,7 +29,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.infra import ROOT, free_port, gunicorn, load_average, postgres  # noqa: E402
+from bench.infra import ROOT, gunicorn, load_average, postgres, redis  # noqa: E402
 from bench.pages_bench import product_env  # noqa: E402
 from tests.evidence import corpus  # noqa: E402
 
@@ -45,26 +45,6 @@ window_set(user=None, fiscal_year=FiscalYear.objects.get(year=2566), office_open
            review_closes_at=now + timedelta(days=30))
 """
 TARGETS = {"page": 500, "save": 500, "upload": 2000}
-
-
-@contextlib.contextmanager
-def redis():
-    port = free_port()
-    workdir = tempfile.mkdtemp(prefix="pmqa-bench-redis-")
-    process = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--dir", workdir],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        for _ in range(50):
-            if subprocess.run(["redis-cli", "-p", str(port), "ping"], capture_output=True).returncode == 0:
-                break
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0", process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -150,7 +130,7 @@ def main() -> int:
     )
     try:
         with postgres() as database, redis() as (redis_url, redis_process):
-            env = product_env(database("pmqa"), tmp)
+            env = product_env(database("pmqa"), tmp, redis_url)
             env.update({"CELERY_BROKER_URL": redis_url, "CELERY_RESULT_BACKEND": redis_url})
             run = [sys.executable, "manage.py"]
             subprocess.run([*run, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)

@@ -88,6 +88,15 @@ class Evidence(models.Model):
     message = models.ForeignKey(
         "assessments.Message", null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
+    # Last year's file the office attached again to this year (checked again, counted again).
+    reattached_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reattached_to",
+        verbose_name=_("แนบอีกครั้งจากไฟล์ของปีก่อน"),
+    )
 
     class Meta:
         ordering = ["report", "kind__order", "uploaded_at", "pk"]

@@ -224,3 +224,38 @@ def evidence_changes_since(*, report: SubItemReport, since) -> list[EvidenceChan
         else:
             changes.append(EvidenceChange(label, "", "แนบเพิ่ม"))
     return changes
+
+
+@dataclass
+class LastYearFiles:
+    """Last year's active, checked files of the same sub-item (catalogue mapping), and which of
+    them the office already attached again this year."""
+
+    year: int | None
+    files: list
+    reattached: set[int]
+
+
+def last_year_files(*, report: SubItemReport) -> LastYearFiles:
+    """Two queries, none when the sub-item has no counterpart last year."""
+    previous_id = report.subitem.previous_id
+    if previous_id is None:
+        return LastYearFiles(year=None, files=[], reattached=set())
+    files = list(
+        Evidence.objects.filter(
+            report__assessment__office_id=report.assessment.office_id,
+            report__subitem_id=previous_id,
+            superseded_at__isnull=True,
+            state=EvidenceState.VALID,
+        )
+        .exclude(source=EvidenceSource.LINK)
+        .select_related("kind", "report__subitem__catalogue")
+        .order_by("kind__order", "uploaded_at", "pk")
+    )
+    reattached = set(
+        Evidence.objects.filter(report=report, superseded_at__isnull=True, reattached_from__isnull=False).values_list(
+            "reattached_from_id", flat=True
+        )
+    )
+    year = files[0].report.subitem.catalogue.fiscal_year if files else None
+    return LastYearFiles(year=year, files=files, reattached=reattached)

@@ -403,3 +403,38 @@ def evidence_sweep(*, stale_after: timedelta = timedelta(minutes=5), report: Sub
                 _queue_check(evidence_id)
         touched += 1
     return touched
+
+
+def evidence_reattach(*, report: SubItemReport, user, source: Evidence) -> Evidence:
+    """Attach one of last year's files of the same sub-item again to this year's `report`.
+
+    Nothing is carried silently: the file is stored again as a new upload of this year, of the
+    kind with the same code, so it passes the current checks again (queued like any upload) and
+    counts against this year's 2 MB budget. Last year's row is only read."""
+    office = report.assessment.office
+    office_edit_check(user=user, office=office, fiscal_year=report.subitem.catalogue.fiscal_year)
+    source_report = source.report
+    if (
+        source_report.assessment.office_id != office.pk
+        or report.subitem.previous_id is None
+        or source_report.subitem_id != report.subitem.previous_id
+    ):
+        raise ValidationError(_("แนบอีกครั้งได้เฉพาะไฟล์ของประเด็นเดียวกันในปีก่อนของสำนักงานเดียวกัน"))
+    if source.is_link or not source.is_active or source.state != EvidenceState.VALID:
+        raise ValidationError(
+            _("ไฟล์ “%(name)s” ของปีก่อนถูกยกเลิกหรือไม่ผ่านการตรวจสอบ จึงแนบอีกครั้งไม่ได้") % {"name": source.display_name}
+        )
+    if Evidence.objects.filter(report=report, reattached_from=source, superseded_at__isnull=True).exists():
+        raise ValidationError(_("ไฟล์ “%(name)s” แนบในปีนี้แล้ว") % {"name": source.display_name})
+    kind = EvidenceKind.objects.filter(catalogue_id=report.subitem.catalogue_id, code=source.kind.code).first()
+    if kind is None:
+        raise ValidationError(
+            _("เกณฑ์ปีนี้ไม่มีประเภทเอกสาร “%(kind)s” จึงแนบไฟล์นี้อีกครั้งไม่ได้ กรุณาส่งไฟล์ใหม่") % {"kind": source.kind.title}
+        )
+    with transaction.atomic(), source.file.open("rb") as handle:
+        evidence = evidence_upload(
+            report=report, user=user, kind=kind, uploaded=File(handle, name=source.original_name)
+        )
+        Evidence.objects.filter(pk=evidence.pk).update(reattached_from=source)
+        evidence.reattached_from = source
+    return evidence

@@ -163,6 +163,22 @@ def link_add(request, code, number):
 
 @require_POST
 @role_required(*ALL_ROLES)
+def reattach(request, code, number, evidence_id):
+    """Attach one of last year's files of this sub-item again: a new upload of this year."""
+    report = _report(request, code, number)
+    office_edit_check(user=request.user, office=report.assessment.office)
+    source = get_object_or_404(
+        Evidence.objects.select_related("kind", "report__assessment"),
+        pk=evidence_id,
+        report__assessment__office=report.assessment.office,
+    )
+    outcome = web.call(None, services.evidence_reattach, report=report, user=request.user, source=source)
+    done = _("แนบ “%(name)s” ของปีก่อนอีกครั้งแล้ว กำลังตรวจสอบ") % {"name": source.display_name}
+    return _answer(request, report, outcome, done=done)
+
+
+@require_POST
+@role_required(*ALL_ROLES)
 def absence(request, code, number):
     """The office has no document of one kind the guide lists for this sub-item, and says why."""
     report = _report(request, code, number)

@@ -19,7 +19,7 @@ from pmqa_site.errors import EditRefused
 from pmqa_site.roles import CENTRAL_ROLES, OFFICE_ROLES, role_of
 
 from .models import Membership, Office
-from .windows import OfficeWindowState, window_edit_check
+from .windows import OfficeWindowState, window_edit_check, year_edit_check
 
 
 def _membership(user) -> Membership | None:
@@ -68,23 +68,31 @@ def office_for_request(request, code: str) -> Office:
     return office
 
 
-def office_edit_check(*, user, office: Office, at=None, window: OfficeWindowState | None = None) -> None:
+def office_edit_check(
+    *, user, office: Office, at=None, window: OfficeWindowState | None = None, fiscal_year: int | None = None
+) -> None:
     """Raise EditRefused unless `user` may change `office`'s data at instant `at`.
 
     `at` defaults to the arrival of the current request (see pmqa_site/clock.py); `window`
-    is the office's window state when the page has already computed it (saves its queries)."""
+    is the office's window state when the page has already computed it (saves its queries).
+    `fiscal_year` is the year of the data written, when the caller knows it: only the current
+    year's data can change (earlier years are read-only)."""
     at = at or clock.now()
     if role_of(user) not in OFFICE_ROLES:
         raise EditRefused(_("ผู้ตรวจและผู้ดูแลระบบไม่สามารถแก้ไขข้อมูลของสำนักงานเขตพื้นที่ได้"))
     if not is_own_office(user, office):
         raise EditRefused(_("ท่านแก้ไขได้เฉพาะข้อมูลของสำนักงานที่ท่านสังกัดเท่านั้น"))
+    if fiscal_year is not None:
+        year_edit_check(fiscal_year=fiscal_year)
     window_edit_check(office=office, at=at, state=window)
 
 
-def office_may_edit(*, user, office: Office, at=None, window: OfficeWindowState | None = None) -> bool:
+def office_may_edit(
+    *, user, office: Office, at=None, window: OfficeWindowState | None = None, fiscal_year: int | None = None
+) -> bool:
     """For pages: whether to offer editing."""
     try:
-        office_edit_check(user=user, office=office, at=at, window=window)
+        office_edit_check(user=user, office=office, at=at, window=window, fiscal_year=fiscal_year)
     except EditRefused:
         return False
     return True

@@ -306,7 +306,7 @@ def profile_answer_save(
     Raises EditRefused (may not change this office now), StaleAnswer (someone saved in
     between) or ValidationError (too long). "Not applicable" stores the seed's stock sentence.
     """
-    office_edit_check(user=user, office=office)
+    office_edit_check(user=user, office=office, fiscal_year=fiscal_year)
     if len(html) > MAX_ANSWER_CHARS:
         raise ValidationError(
             _("คำตอบยาว %(n)s ตัวอักษร เกินกำหนด %(max)s ตัวอักษร (รวมรูปแบบตาราง) ไม่ได้บันทึก")
@@ -356,7 +356,7 @@ def profile_answer_restore(*, user, revision: ProfileAnswerRevision) -> ProfileA
         .select_related("profile__office")
         .get(pk=revision.answer_id)
     )
-    office_edit_check(user=user, office=answer.profile.office)
+    office_edit_check(user=user, office=answer.profile.office, fiscal_year=answer.profile.fiscal_year)
     now = timezone.now()
     answer.html, answer.not_applicable, answer.is_carried = revision.html, revision.not_applicable, False
     answer.version += 1
@@ -367,27 +367,36 @@ def profile_answer_restore(*, user, revision: ProfileAnswerRevision) -> ProfileA
 
 
 @transaction.atomic
-def profile_carry_forward(*, user, office: Office, fiscal_year: int) -> Profile:
-    """Start `fiscal_year`'s profile from the year before: every answer copied, marked as carried."""
-    office_edit_check(user=user, office=office)
+def profile_carry_forward(*, user, office: Office, fiscal_year: int, replace: bool = False) -> Profile:
+    """Start `fiscal_year`'s profile from the year before: every answer copied, marked as carried.
+
+    Refused when the year already has answers, unless `replace` (the office confirmed that the
+    carried answers replace what is there: every answer of the year becomes last year's, or
+    blank where last year had none). Last year's profile is only read."""
+    office_edit_check(user=user, office=office, fiscal_year=fiscal_year)
     previous = Profile.objects.filter(office=office, fiscal_year=fiscal_year - 1).first()
     previous_answers = [a for a in previous.answers.select_related("question") if a.is_answered] if previous else []
     if not previous_answers:
         raise ValidationError(_("ไม่มีคำตอบลักษณะสำคัญขององค์การของปีงบประมาณ %(year)d ให้ยกมา") % {"year": fiscal_year - 1})
     profile = profile_get_or_create(office=office, fiscal_year=fiscal_year)
-    if any(a.is_answered for a in profile.answers.all()):
+    answered_now = [a for a in profile.answers.select_related("question") if a.is_answered]
+    if answered_now and not replace:
         raise ValidationError(
             _("ปีงบประมาณ %(year)d มีคำตอบแล้ว จึงยกคำตอบจากปีก่อนมาทับไม่ได้ ใช้ได้เฉพาะเมื่อยังไม่ได้ตอบข้อใดเลย")
             % {"year": fiscal_year}
         )
     questions = {q.number: q for q in profile.question_set.questions.all()}
+    carried = {old.question.number: old for old in previous_answers if old.question.number in questions}
     now = timezone.now()
-    for old in previous_answers:
-        question = questions.get(old.question.number)
-        if question is None:
+    for number, question in questions.items():
+        old = carried.get(number)
+        if old is None and not any(a.question.number == number for a in answered_now):
             continue
         answer = _answer_locked(profile=profile, question=question)
-        answer.html, answer.not_applicable, answer.is_carried = old.html, old.not_applicable, True
+        if old is None:  # replaced by last year's: last year had no answer here
+            answer.html, answer.not_applicable, answer.is_carried = "", False, False
+        else:
+            answer.html, answer.not_applicable, answer.is_carried = old.html, old.not_applicable, True
         answer.version += 1
         answer.updated_by, answer.updated_at = user, now
         answer.save()

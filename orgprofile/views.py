@@ -234,6 +234,14 @@ def _profile_year() -> int:
     return fiscal_year
 
 
+def _profile_year_shown(request) -> windows.YearShown:
+    """The year a profile page shows: `?year=` (an earlier year, read-only), else the current."""
+    shown = windows.year_shown(request)
+    if shown.year is None:
+        raise Http404(_("ยังไม่ได้นำเข้าเกณฑ์การประเมินของปีงบประมาณใด"))
+    return shown
+
+
 def _profile_question(*, fiscal_year: int, number: int) -> ProfileQuestion:
     question_set = profile_question_set_for(fiscal_year=fiscal_year)
     if question_set is None:
@@ -245,14 +253,15 @@ def _profile_question(*, fiscal_year: int, number: int) -> ProfileQuestion:
 @role_required(*ALL_ROLES)
 def profile_detail(request, code):
     office = office_for_request(request, code)
-    fiscal_year = _profile_year()
+    shown = _profile_year_shown(request)
+    fiscal_year = shown.year
     sheet = profile_sheet(office=office, fiscal_year=fiscal_year)
-    may_edit = office_may_edit(user=request.user, office=office)
+    may_edit = shown.is_current and office_may_edit(user=request.user, office=office)
     may_carry = may_edit and sheet.answered == 0 and profile_for(office=office, fiscal_year=fiscal_year - 1) is not None
     return render(
         request,
         "orgprofile/profile_detail.html",
-        {"office": office, "sheet": sheet, "may_edit": may_edit, "may_carry": may_carry},
+        {"office": office, "sheet": sheet, "may_edit": may_edit, "may_carry": may_carry, "shown": shown},
     )
 
 
@@ -260,7 +269,7 @@ def profile_detail(request, code):
 @role_required(*ALL_ROLES)
 def profile_print(request, code):
     office = office_for_request(request, code)
-    sheet = profile_sheet(office=office, fiscal_year=_profile_year())
+    sheet = profile_sheet(office=office, fiscal_year=_profile_year_shown(request).year)
     return render(
         request, "orgprofile/profile_print.html", {"office": office, "sheet": sheet, "now_at": timezone.now()}
     )
@@ -393,7 +402,8 @@ def profile_answer_edit(request, code, number):
 @role_required(*ALL_ROLES)
 def profile_revisions(request, code, number):
     office = office_for_request(request, code)
-    fiscal_year = _profile_year()
+    shown = _profile_year_shown(request)
+    fiscal_year = shown.year
     question = _profile_question(fiscal_year=fiscal_year, number=number)
     answer = profile_answer_for(office=office, fiscal_year=fiscal_year, question=question)
     revisions = profile_answer_revisions(answer=answer) if answer else []
@@ -413,7 +423,8 @@ def profile_revisions(request, code, number):
             "older": older,
             "newer": newer,
             "diff": diff,
-            "may_edit": office_may_edit(user=request.user, office=office),
+            "may_edit": shown.is_current and office_may_edit(user=request.user, office=office),
+            "shown": shown,
         },
     )
 

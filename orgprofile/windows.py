@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Subquery
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from pmqa_site import clock
@@ -43,6 +44,54 @@ def current_year() -> FiscalYear | None:
 def current_fiscal_year() -> int | None:
     year = current_year()
     return year.year if year else None
+
+
+def fiscal_years_known() -> list[int]:
+    """Every fiscal year the product knows, newest first (one query): the year switcher."""
+    return list(FiscalYear.objects.order_by("-year").values_list("year", flat=True))
+
+
+def past_year_message(year: int) -> str:
+    return _("ปีงบประมาณ %(y)d ไม่ใช่ปีปัจจุบัน ข้อมูลของปีนี้เปิดดูได้อย่างเดียว ระบบจึงไม่บันทึกการแก้ไข") % {"y": year}
+
+
+def year_edit_check(*, fiscal_year: int) -> None:
+    """Raise EditRefused unless `fiscal_year` is the current year: an earlier (or a not yet
+    current) year's data is read-only, whatever its window says."""
+    if fiscal_year != current_fiscal_year():
+        raise EditRefused(past_year_message(fiscal_year))
+
+
+@dataclass(frozen=True)
+class YearShown:
+    """Which fiscal year a page shows (`?year=` in its address, else the current year), the
+    current one and every known one (the year switcher). An earlier year is read-only."""
+
+    year: int | None
+    current: int | None
+    years: tuple[int, ...]
+
+    @property
+    def is_current(self) -> bool:
+        return self.year == self.current
+
+    @property
+    def query(self) -> str:
+        """What links of a page append to stay in the year shown ("" for the current year)."""
+        return "" if self.is_current or self.year is None else f"?year={self.year}"
+
+
+def year_shown(request) -> YearShown:
+    """The year a page shows, from `?year=` (one query). An unknown year is a 404."""
+    rows = list(FiscalYear.objects.order_by("-year").values_list("year", "is_current"))
+    years = tuple(year for year, _current in rows)
+    current = next((year for year, is_current in rows if is_current), years[0] if years else None)
+    asked = request.GET.get("year")
+    if not asked:
+        return YearShown(year=current, current=current, years=years)
+    if not asked.isdigit() or int(asked) not in years:
+        raise Http404(_("ไม่มีข้อมูลปีงบประมาณ %(y)s ในระบบ") % {"y": asked[:8]})
+    return YearShown(year=int(asked), current=current, years=years)
 
 
 @transaction.atomic

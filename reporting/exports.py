@@ -38,6 +38,7 @@ from pmqa_site import clock
 from pmqa_site.thaidates import local
 
 from .national import CATEGORY7, DECIDED, National
+from .year_over_year import NationalYears
 
 # Excel's Thai Buddhist calendar (07) in the number format: 2 ธ.ค. 2569 in Excel and LibreOffice.
 BE_DATE = "[$-1070000]d/m/yyyy"
@@ -144,8 +145,9 @@ def national_csv(national: National) -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def national_workbook(national: National, stream) -> None:
-    """Write the national workbook to `stream` (a file or a BytesIO)."""
+def national_workbook(national: National, stream, *, year_over_year: NationalYears | None = None) -> None:
+    """Write the national workbook to `stream` (a file or a BytesIO); with `year_over_year`, a
+    sheet with this year and last year side by side."""
     workbook = Workbook(write_only=True)
     headers, rows = national_summary_rows(national)
     summary = Sheet(workbook, _("สรุปรายสำนักงาน"), headers, {0: 14, 1: 44, 4: 22})
@@ -159,6 +161,8 @@ def national_workbook(national: National, stream) -> None:
     _category_sheets(workbook, national)
     _category7_sheet(workbook, national)
     _queue_sheet(workbook, national)
+    if year_over_year is not None:
+        _year_over_year_sheet(workbook, year_over_year)
     workbook.save(stream)
 
 
@@ -395,3 +399,44 @@ def office_workbook(*, office: Office, catalogue, stream) -> None:
             ]
         )
     workbook.save(stream)
+
+
+def _year_over_year_sheet(workbook: Workbook, years: NationalYears) -> None:
+    """Both years side by side, one row per sub-item of this year's catalogue."""
+    y, last = years.year, years.last_year
+    sheet = Sheet(
+        workbook,
+        _("เทียบปี %(last)d-%(y)d") % {"y": y, "last": last},
+        [
+            _("ประเด็น"),
+            _("ชื่อประเด็น"),
+            _("คะแนนระดับเฉลี่ยปี %(y)d") % {"y": last},
+            _("ร้อยละที่ดำเนินการปี %(y)d") % {"y": last},
+            _("สำนักงานที่ผ่านระดับพื้นฐานขึ้นไปปี %(y)d") % {"y": last},
+            _("คะแนนระดับเฉลี่ยปี %(y)d") % {"y": y},
+            _("ร้อยละที่ดำเนินการปี %(y)d") % {"y": y},
+            _("สำนักงานที่ผ่านระดับพื้นฐานขึ้นไปปี %(y)d") % {"y": y},
+            _("เปลี่ยนแปลง (คะแนนระดับเฉลี่ย)"),
+            _("เปลี่ยนแปลง (ร้อยละ)"),
+        ],
+        {1: 50},
+    )
+    for row in years.rows:
+
+        def number(value):
+            return sheet.number(None if value is None else float(value), PERCENT)
+
+        sheet.append(
+            [
+                row.number,
+                row.title,
+                number(row.last_points),
+                number(row.last_percent),
+                row.last_at_level,
+                number(row.points),
+                number(row.percent),
+                row.at_level,
+                number(row.points_change),
+                number(row.percent_change),
+            ]
+        )

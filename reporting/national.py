@@ -14,14 +14,28 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.aggregates import Min
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils.translation import gettext_lazy as _
 
 from assessments.catalogue_cache import CatalogueShape, catalogue_shape
 from assessments.models import (
     LEVEL_ORDER,
-    LEVEL_POINTS,
     NO_LEVEL,
     QUEUE_STATES,
     Catalogue,
@@ -31,28 +45,25 @@ from assessments.models import (
     SubItemReport,
 )
 from assessments.scoring import Share
+from assessments.services import summary
 from krs_integration.models import Indicator
 from orgprofile.models import Office
 from pmqa_site import clock
 from pmqa_site.thaidates import local
 
 CATEGORY7 = 7
+NATIONAL_PER_PAGE = 50
 DECIDED = (ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED)
 
 
-class Progress:
-    """The stage an office is at, for the filter and the head figures."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    SUBMITTED = "submitted"
-    CERTIFIED = "certified"
+class Progress(summary.Progress):
+    """The stage an office is at, for the filter and the head figures (kept in its summary)."""
 
     LABELS = {
-        NOT_STARTED: _("ยังไม่เริ่ม"),
-        IN_PROGRESS: _("กำลังดำเนินการ"),
-        SUBMITTED: _("ส่งรายงานครบทุกประเด็น"),
-        CERTIFIED: _("รับรองครบทุกประเด็น"),
+        summary.Progress.NOT_STARTED: _("ยังไม่เริ่ม"),
+        summary.Progress.IN_PROGRESS: _("กำลังดำเนินการ"),
+        summary.Progress.SUBMITTED: _("ส่งรายงานครบทุกประเด็น"),
+        summary.Progress.CERTIFIED: _("รับรองครบทุกประเด็น"),
     }
 
 
@@ -149,6 +160,10 @@ class OfficeRow:
     cells: dict[int, Cell]
     category7: Category7
     oldest_waiting: datetime.datetime | None = None
+    waiting: int = 0
+    certified: int = 0
+    stage: int | None = None  # 300 / 400 / 500: the level every reportable sub-item has reached
+    progress: str = Progress.NOT_STARTED
 
     @property
     def kind_label(self) -> str:
@@ -172,32 +187,6 @@ class OfficeRow:
     def state_count(self, state: str) -> int:
         return sum(cell.states.get(state, 0) for cell in self.cells.values())
 
-    @cached_property
-    def waiting(self) -> int:
-        return self._sum("waiting")
-
-    @cached_property
-    def certified(self) -> int:
-        return self.state_count(ReviewState.CERTIFIED)
-
-    @cached_property
-    def stage(self) -> int | None:
-        """300 / 400 / 500: the level every reportable sub-item has reached (None until then)."""
-        levels = [cell.level for cell in self.cells.values()]
-        if not levels or "" in levels:
-            return None
-        return LEVEL_POINTS[min((Level(level) for level in levels), key=LEVEL_ORDER.index)]
-
-    @cached_property
-    def progress(self) -> str:
-        if self.certified == self.subitems and self.subitems:
-            return Progress.CERTIFIED
-        if self.state_count(ReviewState.NOT_REPORTED) == 0 and self.subitems:
-            return Progress.SUBMITTED
-        if self._sum("answered") or self.state_count(ReviewState.NOT_REPORTED) < self.subitems:
-            return Progress.IN_PROGRESS
-        return Progress.NOT_STARTED
-
     @property
     def progress_label(self) -> str:
         return str(Progress.LABELS[self.progress])
@@ -214,24 +203,30 @@ class Filters:
     descending: bool = False
 
 
+SUMMARY = "year__summary__"  # the office's summary of the year, through the filtered relation
+
+
+def _category_done(number: int):
+    return Cast(KeyTextTransform("done", KeyTransform(str(number), f"{SUMMARY}categories")), IntegerField())
+
+
+def _zero(name: str):
+    return Coalesce(F(f"{SUMMARY}{name}"), Value(0))
+
+
+# Sort keys, each an SQL expression; ties are broken by the office code.
 SORTS = {
-    "code": lambda row: row.code,
-    "name": lambda row: row.name,
-    "province": lambda row: (row.province, row.code),
-    "answered": lambda row: (row.answered_share.fraction, row.code),
-    "score": lambda row: (row.score.fraction, row.code),
-    "waiting": lambda row: (row.waiting, row.code),
-    "certified": lambda row: (row.certified, row.code),
-    "stage": lambda row: (row.stage or 0, row.code),
-    "category7": lambda row: (row.category7.share.fraction, row.code),
+    "code": lambda: F("code"),
+    "name": lambda: F("name"),
+    "province": lambda: F("province"),
+    "answered": lambda: _zero("answered"),
+    "score": lambda: _zero("done"),
+    "waiting": lambda: _zero("waiting"),
+    "certified": lambda: _zero("certified"),
+    "stage": lambda: _zero("stage"),
+    "category7": lambda: F("category7_share"),
 }
-
-
-def _by_category(number: int):
-    return lambda row: (row.cells[number].score.fraction if number in row.cells else 0, row.code)
-
-
-SORTS.update({f"c{n}": _by_category(n) for n in range(1, CATEGORY7)})
+SORTS.update({f"c{n}": (lambda n=n: Coalesce(_category_done(n), Value(0))) for n in range(1, CATEGORY7)})
 
 
 @dataclass
@@ -252,11 +247,13 @@ class HeadFigures:
 class National:
     catalogue: Catalogue
     shape: CatalogueShape
-    rows: list[OfficeRow]  # every office, filtered and sorted
+    rows: list[OfficeRow]  # the offices chosen by the filters, sorted (one page on the dashboard)
     head: HeadFigures  # of every active office, whatever the filters
     category_numbers: list[int]
-    provinces: list[str]
     filters: Filters
+    count: int = 0  # offices chosen by the filters
+    page: Page | None = None  # the dashboard's page, its object_list the rows
+    at: datetime.datetime | None = None  # when it was read
 
 
 def _empty_cells(shape: CatalogueShape) -> dict[int, Cell]:
@@ -271,112 +268,149 @@ def _empty_cells(shape: CatalogueShape) -> dict[int, Cell]:
     return cells
 
 
-def national(*, catalogue: Catalogue, filters: Filters = Filters()) -> National:
-    """Every active office's row for the year of `catalogue`, filtered and sorted."""
-    shape = catalogue_shape(catalogue)
-    template = _empty_cells(shape)
-    reportable_ids = [s.id for s in shape.subitems if s.reportable and s.category_number in template]
-    category_of = {s.id: s.category_number for s in shape.subitems}
+def category_numbers(*, catalogue: Catalogue) -> list[int]:
+    """The categories of the matrix (1-6 with reportable sub-items), from process memory."""
+    return sorted(_empty_cells(catalogue_shape(catalogue)))
 
-    offices = list(Office.objects.filter(is_active=True).values("id", "code", "name", "kind", "province"))
-    rows = {
-        office["id"]: OfficeRow(
-            **office,
-            cells={n: Cell(category=n, subitems=c.subitems, items=c.items) for n, c in template.items()},
-            category7=Category7(),
-        )
-        for office in offices
-    }
 
-    reports = (
-        SubItemReport.objects.filter(assessment__catalogue=catalogue, subitem_id__in=reportable_ids)
-        .values_list("assessment__office_id", "subitem_id", "state", "level")
-        .annotate(n=Count("id"), answered=Sum("answered"), done=Sum("done"))
-        .order_by()
+OFFICE_COLUMNS = ("id", "code", "name", "kind", "province")
+SUMMARY_COLUMNS = ("waiting", "certified", "stage", "progress", "oldest_waiting", "categories")
+
+
+def _offices(catalogue: Catalogue, filters: Filters) -> QuerySet:
+    """Active offices chosen by `filters`, sorted, each with its summary of the year (SQL)."""
+    offices = Office.objects.filter(is_active=True).annotate(
+        year=FilteredRelation("assessments", condition=Q(assessments__catalogue=catalogue))
     )
-    for office_id, subitem_id, state, level, n, answered, done in reports:
-        row = rows.get(office_id)
-        if row is None:
-            continue
-        cell = row.cells[category_of[subitem_id]]
-        cell.answered += answered or 0
-        cell.done += done or 0
-        cell.states[state] = cell.states.get(state, 0) + n
-        if level:
-            cell.levels[level] = cell.levels.get(level, 0) + n
-    waiting = (
-        SubItemReport.objects.filter(
-            assessment__catalogue=catalogue, subitem_id__in=reportable_ids, state__in=QUEUE_STATES
-        )
-        .values_list("assessment__office_id")
-        .annotate(since=Min("state_changed_at"))
-        .order_by()
-    )
-    for office_id, since in waiting:
-        if office_id in rows:
-            rows[office_id].oldest_waiting = since
-    for row in rows.values():
-        for cell in row.cells.values():
-            # Sub-items an office has not opened have no row: they are not reported.
-            opened = sum(cell.states.values())
-            cell.states[ReviewState.NOT_REPORTED] = (
-                cell.states.get(ReviewState.NOT_REPORTED, 0) + cell.subitems - opened
+    if filters.kind:
+        offices = offices.filter(kind=filters.kind)
+    if filters.province:
+        offices = offices.filter(province=filters.province)
+    if filters.progress == Progress.NOT_STARTED:
+        never = Q(**{f"{SUMMARY}progress__isnull": True})  # no assessment of the year yet
+        offices = offices.filter(Q(**{f"{SUMMARY}progress": Progress.NOT_STARTED}) | never)
+    elif filters.progress:
+        offices = offices.filter(**{f"{SUMMARY}progress": filters.progress})
+    if filters.waiting:
+        offices = offices.filter(**{f"{SUMMARY}waiting__gt": 0})
+    if needle := filters.search.strip():
+        offices = offices.filter(Q(code__icontains=needle) | Q(name__icontains=needle))
+    sort = filters.sort if filters.sort in SORTS else "code"
+    if sort == "category7":
+        current = Indicator.objects.filter(
+            office=OuterRef("pk"), fiscal_year=catalogue.fiscal_year, withdrawn_at__isnull=True
+        ).values("office")
+        offices = offices.annotate(
+            category7_share=Coalesce(
+                Subquery(
+                    current.annotate(
+                        share=Cast(Count("id", filter=Q(achieved=True)), FloatField()) / Count("id")
+                    ).values("share")
+                ),
+                Value(0.0),
             )
+        )
+    key = SORTS[sort]()
+    ordering = [key.desc() if filters.descending else key.asc()]
+    if sort != "code":
+        ordering.append(F("code").desc() if filters.descending else F("code").asc())
+    return offices.order_by(*ordering).values_list(*OFFICE_COLUMNS, *(f"{SUMMARY}{name}" for name in SUMMARY_COLUMNS))
 
+
+def _rows(values: list[tuple], *, template: dict[int, Cell], fiscal_year: int) -> list[OfficeRow]:
+    """Office rows from `_offices` values, with their category 7 figures (one query)."""
+    rows = []
+    for office_id, code, name, kind, province, waiting, certified, stage, progress, oldest, categories in values:
+        cells = {}
+        for number, empty in template.items():
+            own = (categories or {}).get(str(number))
+            cells[number] = Cell(
+                category=number,
+                subitems=empty.subitems,
+                items=empty.items,
+                answered=own["answered"] if own else 0,
+                done=own["done"] if own else 0,
+                states=dict(own["states"]) if own else {ReviewState.NOT_REPORTED.value: empty.subitems},
+                levels=dict(own["levels"]) if own else {},
+            )
+        rows.append(
+            OfficeRow(
+                id=office_id,
+                code=code,
+                name=name,
+                kind=kind,
+                province=province,
+                cells=cells,
+                category7=Category7(),
+                oldest_waiting=oldest,
+                waiting=waiting or 0,
+                certified=certified or 0,
+                stage=stage,
+                progress=progress or Progress.NOT_STARTED,
+            )
+        )
+    by_id = {row.id: row for row in rows}
     indicators = (
-        Indicator.objects.filter(fiscal_year=catalogue.fiscal_year, withdrawn_at__isnull=True)
+        Indicator.objects.filter(office_id__in=list(by_id), fiscal_year=fiscal_year, withdrawn_at__isnull=True)
         .values("office_id")
         .annotate(
             n=Count("id"),
             achieved=Count("id", filter=Q(achieved=True)),
             with_result=Count("id", filter=Q(result__isnull=False)),
         )
+        .order_by()
     )
-    for row_values in indicators:
-        row = rows.get(row_values["office_id"])
-        if row is not None:
-            row.category7 = Category7(
-                indicators=row_values["n"], achieved=row_values["achieved"], with_result=row_values["with_result"]
-            )
+    for figures in indicators if by_id else ():
+        by_id[figures["office_id"]].category7 = Category7(
+            indicators=figures["n"], achieved=figures["achieved"], with_result=figures["with_result"]
+        )
+    return rows
 
-    everyone = list(rows.values())
-    waiting_since = [row.oldest_waiting for row in everyone if row.oldest_waiting]
-    progress = [row.progress for row in everyone]
-    head = HeadFigures(
-        offices=len(everyone),
-        started=sum(1 for p in progress if p != Progress.NOT_STARTED),
-        submitted=sum(1 for p in progress if p in (Progress.SUBMITTED, Progress.CERTIFIED)),
-        certified=progress.count(Progress.CERTIFIED),
-        waiting=sum(row.waiting for row in everyone),
-        oldest_waiting=min(waiting_since) if waiting_since else None,
+
+def head_figures(*, catalogue: Catalogue) -> HeadFigures:
+    """The head figures of every active office: one aggregate over the summaries."""
+    figures = (
+        Office.objects.filter(is_active=True)
+        .annotate(year=FilteredRelation("assessments", condition=Q(assessments__catalogue=catalogue)))
+        .aggregate(
+            offices=Count("id"),
+            started=Count("id", filter=~Q(**{f"{SUMMARY}progress": Progress.NOT_STARTED})),
+            submitted=Count("id", filter=Q(**{f"{SUMMARY}progress__in": [Progress.SUBMITTED, Progress.CERTIFIED]})),
+            certified=Count("id", filter=Q(**{f"{SUMMARY}progress": Progress.CERTIFIED})),
+            waiting=Sum(f"{SUMMARY}waiting"),
+            oldest_waiting=Min(f"{SUMMARY}oldest_waiting"),
+        )
     )
-    chosen = [row for row in everyone if _matches(row, filters)]
-    chosen.sort(key=SORTS.get(filters.sort, SORTS["code"]), reverse=filters.descending)
+    return HeadFigures(**{**figures, "waiting": figures["waiting"] or 0})
+
+
+def national(*, catalogue: Catalogue, filters: Filters = Filters(), page: int | str | None = None) -> National:
+    """The offices chosen by `filters`, sorted, for the year of `catalogue`: every one of them
+    (exports), or with `page` the dashboard's page of NATIONAL_PER_PAGE. A fixed number of
+    queries; with `page`, work that does not grow with the number of offices but in SQL."""
+    shape = catalogue_shape(catalogue)
+    template = _empty_cells(shape)
+    offices = _offices(catalogue, filters)
+    chosen = None
+    if page is not None:
+        chosen = Paginator(offices, NATIONAL_PER_PAGE).get_page(page)
+        values = list(chosen.object_list)
+    else:
+        values = list(offices)
+    rows = _rows(values, template=template, fiscal_year=catalogue.fiscal_year)
+    if chosen is not None:
+        chosen.object_list = rows
     return National(
         catalogue=catalogue,
         shape=shape,
-        rows=chosen,
-        head=head,
+        rows=rows,
+        head=head_figures(catalogue=catalogue),
         category_numbers=sorted(template),
-        provinces=sorted({row.province for row in everyone if row.province}),
         filters=filters,
+        count=chosen.paginator.count if chosen is not None else len(rows),
+        page=chosen,
+        at=clock.now(),
     )
-
-
-def _matches(row: OfficeRow, filters: Filters) -> bool:
-    if filters.kind and row.kind != filters.kind:
-        return False
-    if filters.province and row.province != filters.province:
-        return False
-    if filters.progress and row.progress != filters.progress:
-        return False
-    if filters.waiting and not row.waiting:
-        return False
-    if filters.search:
-        needle = filters.search.strip().lower()
-        if needle not in row.code.lower() and needle not in row.name.lower():
-            return False
-    return True
 
 
 # --- Charts ------------------------------------------------------------------------------------
@@ -432,14 +466,21 @@ def levels_per_subitem(*, catalogue: Catalogue, offices: int) -> list[dict]:
     return result
 
 
-def states_per_category(national_: National) -> list[dict]:
-    """Sub-items in each review state, per category, over every office (from the matrix)."""
-    totals: dict[int, dict[str, int]] = {n: dict.fromkeys(STATE_ORDER, 0) for n in national_.category_numbers}
-    for row in national_.rows:
-        for number, cell in row.cells.items():
-            for state, n in cell.states.items():
+def states_per_category(*, catalogue: Catalogue) -> list[dict]:
+    """Sub-items in each review state, per category, over every active office (their summaries)."""
+    template = _empty_cells(catalogue_shape(catalogue))
+    totals: dict[int, dict[str, int]] = {n: dict.fromkeys(STATE_ORDER, 0) for n in template}
+    for (categories,) in (
+        Office.objects.filter(is_active=True)
+        .annotate(year=FilteredRelation("assessments", condition=Q(assessments__catalogue=catalogue)))
+        .values_list(f"{SUMMARY}categories")
+        .iterator(chunk_size=1000)
+    ):
+        for number, empty in template.items():
+            own = (categories or {}).get(str(number))
+            for state, n in own["states"].items() if own else [(ReviewState.NOT_REPORTED, empty.subitems)]:
                 totals[number][state] = totals[number].get(state, 0) + n
-    return [{"category": n, **totals[n]} for n in national_.category_numbers]
+    return [{"category": n, **totals[n]} for n in sorted(template)]
 
 
 def category7_attainment(*, fiscal_year: int) -> list[dict]:

@@ -22,7 +22,16 @@ from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from assessments.models import AnswerText, ChecklistAnswer, Level, Message, ReviewEvent, ReviewState, SubItemReport
+from assessments.models import (
+    AnswerText,
+    ChecklistAnswer,
+    Level,
+    Message,
+    ReviewEvent,
+    ReviewState,
+    SubItemReport,
+    YearEvent,
+)
 from evidence.models import EvidenceEvent, EvidenceState
 from krs_integration.models import SyncOfficeResult, SyncRun
 from orgprofile.models import Office, ProfileAnswerRevision, ReportingWindow, WindowExtension
@@ -49,6 +58,7 @@ KINDS = [
     Kind("message", gettext_lazy("ข้อความสื่อสาร")),
     Kind("profile", gettext_lazy("ลักษณะสำคัญขององค์การ")),
     Kind("window", gettext_lazy("ช่วงเวลารายงาน")),
+    Kind("year", gettext_lazy("ปีงบประมาณและการยกข้อมูลจากปีก่อน")),
     Kind("krs", gettext_lazy("ข้อมูลจาก KRS")),
     Kind("refused", gettext_lazy("การเข้าถึงที่ถูกปฏิเสธ")),
     Kind("book", gettext_lazy("รูปเล่มรายงานฉบับที่ส่ง")),
@@ -335,6 +345,31 @@ def _extensions(f: Filters, before, limit) -> Iterable[Entry]:
         )
 
 
+def _years(f: Filters, before, limit) -> Iterable[Entry]:
+    """Years opened, made current, mapped by hand, and offices' carries forward."""
+    if f.report is not None:
+        return
+    qs = YearEvent.objects.select_related("actor", "office")
+    if f.office is not None:
+        qs = qs.filter(office=f.office)
+    if f.username:
+        qs = qs.filter(actor__username=f.username)
+    for row in _window(qs, "at", f, before, limit):
+        if row.kind == YearEvent.Kind.CARRIED:
+            action = _("ยกข้อมูลจากปี %(p)s มาเป็นฉบับร่าง") % {"p": row.from_year}
+        else:
+            action = row.get_kind_display()
+        yield Entry(
+            at=row.at,
+            kind="year",
+            who=_who(row.actor),
+            office=row.office.name if row.office else "",
+            subject=_("ปีงบประมาณ %(y)d") % {"y": row.fiscal_year},
+            action=action,
+            note=row.note,
+        )
+
+
 def _krs(f: Filters, before, limit) -> Iterable[Entry]:
     if f.report is not None:
         return
@@ -423,6 +458,7 @@ SOURCES: list[tuple[str, Callable[[Filters, datetime | None, int], Iterable[Entr
     ("profile", _profile),
     ("window", _windows),
     ("window", _extensions),
+    ("year", _years),
     ("krs", _krs),
     ("refused", _refused),
     ("book", _books),

@@ -4,20 +4,22 @@ import io
 import os
 import tempfile
 from datetime import datetime
+from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
-from assessments.selectors import assessment_answers, current_catalogue
+from assessments.selectors import assessment_answers, current_catalogue, previous_catalogue
 from evidence.selectors import (
     attachment_lines,
     evidence_absences_by_subitem,
@@ -39,12 +41,14 @@ from .models import Book
 from .national import (
     STATE_ORDER,
     category7_attainment,
+    category_numbers,
     daily_progress,
     levels_per_subitem,
     national,
     states_per_category,
 )
 from .timeline import Filters, timeline
+from .year_over_year import national_year_over_year
 
 SUBITEM_HISTORY_LIMIT = 50
 LEVEL_LABELS = [(level.value, level.label) for level in LEVEL_ORDER]
@@ -146,7 +150,6 @@ def subitem_history(request, code, number):
     return render(request, "reporting/subitem_history.html", context)
 
 
-NATIONAL_PER_PAGE = 50
 STATE_COLOURS = {
     "certified": "#198754",
     "awaiting": "#ffc107",
@@ -211,33 +214,66 @@ def _chart_data(charts: dict) -> dict:
     }
 
 
-def _national_for(request):
+def _national_for(request, *, page: bool):
     catalogue = current_catalogue()
     if catalogue is None:
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
     provinces = Office.objects.filter(is_active=True).order_by("province").values_list("province", flat=True).distinct()
     form = NationalFilterForm(request.GET, provinces=[p for p in provinces if p])
-    return catalogue, form, national(catalogue=catalogue, filters=form.filters())
+    filters = form.filters()
+    if not page:
+        return catalogue, form, filters, national(catalogue=catalogue, filters=filters)
+    number = request.GET.get("page") or 1
+    # Read only when the page's cached copy of the figures and the matrix has expired.
+    lazy = SimpleLazyObject(lambda: national(catalogue=catalogue, filters=filters, page=number))
+    return catalogue, form, filters, lazy
+
+
+class _Charts:
+    """The dashboard's charts and their tables, read only when the page's cached copy of them
+    (PMQA_NATIONAL_CACHE_SECONDS old at most) has expired: they aggregate every office's reports."""
+
+    def __init__(self, catalogue):
+        self.catalogue = catalogue
+
+    @cached_property
+    def offices(self) -> int:
+        return Office.objects.filter(is_active=True).count()
+
+    @cached_property
+    def figures(self) -> dict:
+        days = daily_progress(catalogue=self.catalogue)
+        return {
+            "days": [{**day, "date": day["day"], "day": day["day"].isoformat()} for day in days],
+            "levels": levels_per_subitem(catalogue=self.catalogue, offices=self.offices),
+            "states": states_per_category(catalogue=self.catalogue),
+            "category7": category7_attainment(fiscal_year=self.catalogue.fiscal_year),
+        }
+
+    @cached_property
+    def data(self) -> dict:
+        return _chart_data(self.figures)
+
+    @cached_property
+    def year_over_year(self):
+        previous = previous_catalogue(catalogue=self.catalogue)
+        return national_year_over_year(catalogue=self.catalogue, previous=previous, offices=self.offices)
+
+    @cached_property
+    def at(self):
+        return clock.now()
 
 
 @require_safe
 @role_required(*CENTRAL_ROLES)
 def national_dashboard(request):
-    """The country at once: head figures, offices × categories, charts with their tables."""
-    catalogue, form, data = _national_for(request)
-    page = Paginator(data.rows, NATIONAL_PER_PAGE).get_page(request.GET.get("page"))
+    """The country at once: head figures, a page of offices × categories, charts with their tables."""
+    catalogue, form, filters, data = _national_for(request, page=True)
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
     for key in ("sort", "desc"):
         sort_query.pop(key, None)
-    days = daily_progress(catalogue=catalogue)
-    charts = {
-        "days": [{**day, "date": day["day"], "day": day["day"].isoformat()} for day in days],
-        "levels": levels_per_subitem(catalogue=catalogue, offices=data.head.offices),
-        "states": states_per_category(data),
-        "category7": category7_attainment(fiscal_year=catalogue.fiscal_year),
-    }
     window = window_of(fiscal_year=catalogue.fiscal_year)
     return render(
         request,
@@ -245,21 +281,22 @@ def national_dashboard(request):
         {
             "catalogue": catalogue,
             "national": data,
-            "page": page,
+            "matrix_key": repr(filters) + "|" + str(request.GET.get("page") or 1),
             "form": form,
             "query": query.urlencode(),
             "sort_query": sort_query.urlencode(),
-            "sort": data.filters.sort,
-            "descending": data.filters.descending,
-            "charts": charts,
+            "sort": filters.sort,
+            "descending": filters.descending,
+            "charts": _Charts(catalogue),
+            # The charts read every office's reports, the matrix every office's summary.
+            "charts_seconds": settings.PMQA_NATIONAL_CACHE_SECONDS,
             "window": window,
             "now": clock.now(),
             "headers": [("code", _("สำนักงาน"))]
-            + [(f"c{n}", _("หมวด %(n)s") % {"n": n}) for n in data.category_numbers]
+            + [(f"c{n}", _("หมวด %(n)s") % {"n": n}) for n in category_numbers(catalogue=catalogue)]
             + [("category7", _("หมวด 7")), ("waiting", _("รอตรวจ")), ("stage", _("ขั้น"))],
             "state_labels": [(state, ReviewState(state).label) for state in STATE_ORDER],
             "level_labels": [(level.value, level.label) for level in LEVEL_ORDER] + [("none", NO_LEVEL)],
-            "chart_data": _chart_data(charts),
         },
     )
 
@@ -275,14 +312,17 @@ def _attachment(content, *, name: str, content_type: str) -> HttpResponse:
 @role_required(*CENTRAL_ROLES)
 def national_export(request):
     """The national workbook (or its first sheet as CSV) with the dashboard's filters."""
-    catalogue, _form, data = _national_for(request)
+    catalogue, _form, _filters, data = _national_for(request, page=False)
     year = catalogue.fiscal_year  # already in the Buddhist Era
     if request.GET.get("format") == "csv":
         return _attachment(
             exports.national_csv(data), name=f"pmqa-national-{year}.csv", content_type="text/csv; charset=utf-8"
         )
     stream = io.BytesIO()
-    exports.national_workbook(data, stream)
+    years = national_year_over_year(
+        catalogue=catalogue, previous=previous_catalogue(catalogue=catalogue), offices=data.head.offices
+    )
+    exports.national_workbook(data, stream, year_over_year=years)
     return _attachment(stream.getvalue(), name=f"pmqa-national-{year}.xlsx", content_type=exports.XLSX)
 
 

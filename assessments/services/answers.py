@@ -76,9 +76,10 @@ def subitem_answers_save(
     Refused whole, with nothing changed, when the user may not edit the office now, when a
     value is not 1, 0 or blank, when an id is not of this sub-item, or when the form is
     stale: drawn from an older version than the one saved now, by someone else (another
-    page than `editor_token`), and saying something else than what is saved.
+    page than `editor_token`), and saying something else than what is saved. A value or text
+    that changes loses its "carried from last year" mark.
     """
-    office_edit_check(user=user, office=office)
+    office_edit_check(user=user, office=office, fiscal_year=subitem.catalogue.fiscal_year)
     report = report_locked(office=office, subitem=subitem)
 
     shape = catalogue_shape(subitem.catalogue)
@@ -128,28 +129,28 @@ def subitem_answers_save(
         if text.strip() != current_texts.get(field_id, "") and not (not text.strip() and field_id not in current_texts)
     }
     if new_values:
-        _upsert_with_history(
+        upsert_with_history(
             ChecklistAnswer,
             [
                 ChecklistAnswer(report=report, item_id=k, value=v, updated_by=user, updated_at=now)
                 for k, v in new_values.items()
             ],
             unique=("report", "item"),
-            update=("value", "updated_by", "updated_at"),
+            update=("value", "carried_from", "updated_by", "updated_at"),
             existing=current_values.keys(),
             key="item_id",
             user=user,
             now=now,
         )
     if new_texts:
-        _upsert_with_history(
+        upsert_with_history(
             AnswerText,
             [
                 AnswerText(report=report, field_id=k, text=v, updated_by=user, updated_at=now)
                 for k, v in new_texts.items()
             ],
             unique=("report", "field"),
-            update=("text", "updated_by", "updated_at"),
+            update=("text", "carried_from", "updated_by", "updated_at"),
             existing=current_texts.keys(),
             key="field_id",
             user=user,
@@ -169,7 +170,7 @@ def subitem_answers_save(
     return SaveResult(report=report, changed=changed)
 
 
-def _upsert_with_history(model, rows, *, unique, update, existing, key, user, now) -> None:
+def upsert_with_history(model, rows, *, unique, update, existing, key, user, now) -> None:
     """INSERT ... ON CONFLICT DO UPDATE for `rows`, then their simple_history rows in one insert
     (+ for a new answer, ~ for a changed one), as django-simple-history itself records them."""
     model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique, update_fields=update)
@@ -225,7 +226,7 @@ def subitem_missing(*, office, subitem: SubItem) -> list[str]:
 @transaction.atomic
 def subitem_submit(*, user, office, subitem: SubItem) -> SubItemReport:
     """Send one sub-item for review (ยังไม่ได้รายงาน / ไม่รับรอง / มีข้อมูลใหม่ → รอการรับรองผล)."""
-    office_edit_check(user=user, office=office)
+    office_edit_check(user=user, office=office, fiscal_year=subitem.catalogue.fiscal_year)
     report = report_get_or_create(office=office, subitem=subitem)
     report = SubItemReport.objects.select_for_update().get(pk=report.pk)
     if report.state == ReviewState.AWAITING:
@@ -241,7 +242,7 @@ def subitem_submit(*, user, office, subitem: SubItem) -> SubItemReport:
 @transaction.atomic
 def category_submit(*, user, office, category: Category) -> list[SubItemReport]:
     """Send every sub-item of a category that is not yet awaiting or certified. All or nothing."""
-    office_edit_check(user=user, office=office)
+    office_edit_check(user=user, office=office, fiscal_year=category.catalogue.fiscal_year)
     overview = assessment_overview(office=office, catalogue=category.catalogue, category_number=category.number)
     to_send = [s for s in overview.subitems if s.state not in (ReviewState.AWAITING, ReviewState.CERTIFIED)]
     if not to_send:
@@ -263,7 +264,7 @@ def category_submit(*, user, office, category: Category) -> list[SubItemReport]:
 @transaction.atomic
 def category_assign(*, user, office, category: Category, assignee) -> None:
     """The coordinator sets who answers a category (None clears it)."""
-    office_edit_check(user=user, office=office)
+    office_edit_check(user=user, office=office, fiscal_year=category.catalogue.fiscal_year)
     if role_of(user) != Role.ESA_COORDINATOR:
         raise ValidationError("เฉพาะผู้ประสานงาน สพท. เท่านั้นที่มอบหมายหมวดให้เจ้าหน้าที่ได้")
     assessment = assessment_get_or_create(office=office, catalogue=category.catalogue)

@@ -199,10 +199,14 @@ def catalogue_export(*, catalogue: Catalogue) -> dict:
             {
                 "number": category.number,
                 "title": category.title,
+                "description": category.description,
+                "guidance": category.guidance,
                 "subitems": [
                     {
                         "number": sub.number,
                         "title": sub.title,
+                        **({"group": sub.group} if sub.group else {}),
+                        **({"guidance": sub.guidance} if sub.guidance else {}),
                         "reportable": sub.reportable,
                         **({"not_reportable_reason": sub.not_reportable_reason} if not sub.reportable else {}),
                         "evidence_note": sub.evidence_note,

@@ -10,6 +10,7 @@ from .. import scoring
 from ..catalogue_cache import catalogue_shape
 from ..models import AnswerText, Assessment, Catalogue, ChecklistAnswer, ReviewState, SubItem, SubItemReport
 from .review import report_transition
+from .summary import summaries_rebuild, summary_refresh
 
 
 def assessment_get_or_create(*, office, catalogue: Catalogue) -> Assessment:
@@ -88,8 +89,11 @@ def report_touch(
             setattr(report, name, value)
     else:
         report.refresh_from_db()
-    if report.state in STATES_THAT_BECOME_NEW_DATA:
-        report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True)
+    moved = report.state in STATES_THAT_BECOME_NEW_DATA
+    if moved:
+        report_transition(report=report, to_state=ReviewState.NEW_DATA, user=user, system=True, summarise=False)
+    if moved or summary:
+        summary_refresh(assessment_id=report.assessment_id)
     return report
 
 
@@ -118,4 +122,5 @@ def reports_resummarise(*, catalogue: Catalogue) -> int:
         for name, value in summary.items():
             setattr(report, name, value)
     SubItemReport.objects.bulk_update(reports, ["answered", "done", "level", "fields_filled"], batch_size=2000)
+    summaries_rebuild(catalogue=catalogue)
     return len(reports)

@@ -9,13 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orgprofile.windows import review_window_check
+from orgprofile.windows import review_window_check, year_edit_check
 from pmqa_site import clock
 from pmqa_site.roles import CENTRAL_ROLES, OFFICE_ROLES, Role, role_of
 from pmqa_site.tasks import enqueue_on_commit
 
 from ..models import QUEUE_STATES, ReviewEvent, ReviewState, SubItemReport
 from ..selectors import report_snapshot
+from .summary import summary_refresh
 
 OFFICE = "office"
 REVIEWER = "reviewer"
@@ -46,9 +47,12 @@ def _actor_kind(user) -> str | None:
 
 @transaction.atomic
 def report_transition(
-    *, report: SubItemReport, to_state: str, user, reason: str = "", system: bool = False
+    *, report: SubItemReport, to_state: str, user, reason: str = "", system: bool = False, summarise: bool = True
 ) -> SubItemReport:
-    """Move `report` to `to_state`, or raise ValidationError (Thai) naming the refused move."""
+    """Move `report` to `to_state`, or raise ValidationError (Thai) naming the refused move.
+
+    `summarise=False`: the caller refreshes the office's summary itself once it holds every
+    report lock it needs (the summary row is always locked last)."""
     report = SubItemReport.objects.select_for_update().get(pk=report.pk)
     from_state = report.state
     who = ALLOWED_MOVES.get((from_state, to_state))
@@ -77,6 +81,8 @@ def report_transition(
     if to_state == ReviewState.AWAITING:
         report.submitted_at = at
     report.save(update_fields=["state", "state_changed_at", "submitted_at", "updated_at"])
+    if summarise:
+        summary_refresh(assessment_id=report.assessment_id)
     if to_state == ReviewState.NOT_CERTIFIED:
         enqueue_on_commit("assessments.notify_not_certified", report.pk)
     return report
@@ -91,6 +97,7 @@ def _reviewer_check(user) -> None:
 def report_decide(*, report: SubItemReport, user, certify: bool, reason: str = "") -> SubItemReport:
     """A reviewer certifies (รับรอง) or does not certify (ไม่รับรอง, reason required)."""
     _reviewer_check(user)
+    year_edit_check(fiscal_year=report.assessment.catalogue.fiscal_year)  # an earlier year is read-only
     to_state = ReviewState.CERTIFIED if certify else ReviewState.NOT_CERTIFIED
     return report_transition(report=report, to_state=to_state, user=user, reason=reason)
 
@@ -99,11 +106,22 @@ def report_decide(*, report: SubItemReport, user, certify: bool, reason: str = "
 def reports_certify_many(*, report_ids: list[int], user) -> list[SubItemReport]:
     """Certify several sub-items at once; refused whole if any is not in the queue."""
     _reviewer_check(user)
-    reports = list(SubItemReport.objects.filter(pk__in=report_ids).select_related("subitem", "assessment__office"))
+    reports = list(
+        SubItemReport.objects.filter(pk__in=report_ids).select_related(
+            "subitem", "assessment__office", "assessment__catalogue"
+        )
+    )
     if not reports:
         raise ValidationError(_("ยังไม่ได้เลือกประเด็นที่จะรับรอง"))
+    for year in {r.assessment.catalogue.fiscal_year for r in reports}:
+        year_edit_check(fiscal_year=year)
     not_waiting = [r for r in reports if r.state not in QUEUE_STATES]
     if not_waiting:
         names = ", ".join(f"{r.assessment.office.code} {r.subitem.number}" for r in not_waiting)
         raise ValidationError(_("รับรองพร้อมกันไม่ได้ เพราะประเด็นต่อไปนี้ไม่ได้รอการรับรองผล: %(n)s") % {"n": names})
-    return [report_transition(report=r, to_state=ReviewState.CERTIFIED, user=user) for r in reports]
+    # Every report is locked before any summary, and summaries in one order: a write of one of
+    # these offices waiting on a report lock never holds a summary this needs.
+    done = [report_transition(report=r, to_state=ReviewState.CERTIFIED, user=user, summarise=False) for r in reports]
+    for assessment_id in sorted({r.assessment_id for r in reports}):
+        summary_refresh(assessment_id=assessment_id)
+    return done

@@ -4,13 +4,18 @@ sub-item or every waiting item, a sub-template or a URL resolution per row is mo
 page's cost (see README, "Performance")."""
 
 from functools import cache
+from html import escape
 from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_POINTS, NO_LEVEL, ReviewState, level_title
+from pmqa_site import thaidates
 
 register = template.Library()
 
@@ -83,3 +88,58 @@ def get_answer_field(form, answer_field):
 @register.filter
 def get_key(mapping, key):
     return (mapping or {}).get(key, "")
+
+
+QUEUE_ROW = (
+    '<tr data-report="{id}"{warn}><td>{checkbox}</td>'
+    '<td>{name} <span class="small text-muted">{code}</span></td>'
+    "<td>{number} {title}</td>"
+    "<td>{badge}</td>"
+    '<td class="text-nowrap" title="{since}">{waited}{late}</td>'
+    '<td><a class="btn btn-sm btn-outline-primary" href="{href}">{review}</a></td>'
+    "</tr>"
+)
+
+
+CHECKBOX = (
+    '<input class="form-check-input" type="checkbox" name="report" value="{id}" aria-label="{choose} {code} {number}">'
+)
+
+
+@register.simple_tag
+def queue_rows(rows, overdue, *, selectable: bool, query: str = ""):
+    """The reviewer queue's rows (50 a page), built with str.format and html.escape on every
+    text: as template nodes they cost more than the rest of the page. `selectable`: a box to
+    certify several at once (the current year only); `query`: the year shown, for the links."""
+    labels = {
+        "choose": escape(_("เลือก")),
+        "review": escape(_("พิจารณา")),
+        "late": format_html(' <span class="badge bg-danger">{}</span>', _("เกินกำหนด")),
+    }
+    badges = {state: state_badge(state) for state in ReviewState.values}
+    html = []
+    for row in rows:
+        late = row["waited"] > overdue
+        code, number = row["assessment__office__code"], row["subitem__number"]
+        html.append(
+            QUEUE_ROW.format(
+                id=int(row["id"]),
+                warn=' class="table-warning"' if late else "",
+                checkbox=CHECKBOX.format(
+                    id=int(row["id"]), choose=labels["choose"], code=escape(code), number=escape(number)
+                )
+                if selectable
+                else "",
+                code=escape(code),
+                number=escape(number),
+                name=escape(row["assessment__office__name"]),
+                title=escape(Truncator(row["subitem__title"]).chars(60)),
+                badge=badges[row["state"]],
+                since=escape(thaidates.format_thai_datetime(row["since"])),
+                waited=escape(_("รอมาแล้ว %(d)s") % {"d": thaidates.format_duration(row["waited"], short=True)}),
+                late=labels["late"] if late else "",
+                href=escape(office_url("assessments:review", code, number) + query),
+                review=labels["review"],
+            )
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every text above is escaped

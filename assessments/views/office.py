@@ -13,13 +13,13 @@ from orgprofile.selectors import profile_progress
 from orgprofile.windows import office_window_state
 from pmqa_site import web
 from pmqa_site.decorators import role_required
-from pmqa_site.roles import ALL_ROLES, Role
+from pmqa_site.roles import ALL_ROLES, Role, role_of
 
 from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, ReviewEvent, ReviewState, SubItem
 from ..selectors import (
     assessment_overview,
-    current_catalogue,
+    office_year_over_year,
     subitem_detail,
     subitem_form_detail,
     unread_conversations,
@@ -33,13 +33,7 @@ from ..services.answers import (
 )
 from ..services.conversation import conversation_mark_read
 from ..services.reports import report_get_or_create
-
-
-def _catalogue():
-    catalogue = current_catalogue()
-    if catalogue is None:
-        raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
-    return catalogue
+from .years_nav import catalogue_shown, shown_catalogue_or_404
 
 
 def _subitem(catalogue, number: str) -> SubItem:
@@ -52,10 +46,11 @@ def _subitem(catalogue, number: str) -> SubItem:
 @role_required(*ALL_ROLES)
 def office_home(request, code):
     office = office_for_request(request, code)
-    catalogue = current_catalogue()
+    found = catalogue_shown(request)
+    catalogue = found.catalogue
     if catalogue is None:
         return render(request, "assessments/no_catalogue.html", {"office": office})
-    overview = assessment_overview(office=office, catalogue=catalogue)
+    overview = assessment_overview(office=office, catalogue=catalogue, previous=found.previous)
     window = office_window_state(office=office, fiscal_year=catalogue.fiscal_year)
     own = is_own_office(request.user, office)
     return render(
@@ -63,13 +58,19 @@ def office_home(request, code):
         "assessments/office_home.html",
         {
             "office": office,
+            "shown": found.shown,
             "overview": overview,
+            "year_over_year": office_year_over_year(office=office, overview=overview, previous=found.previous),
             "profile_progress": profile_progress(office=office, fiscal_year=catalogue.fiscal_year),
             "window": window,
             "own": own,
             "unread": unread_conversations(side=Message.Side.OFFICE, office=office) if own else [],
             "notifications": request.user.notifications.all()[:5],
-            "can_edit": office_may_edit(user=request.user, office=office, window=window),
+            "can_edit": found.shown.is_current and office_may_edit(user=request.user, office=office, window=window),
+            "may_carry": found.shown.is_current
+            and found.previous is not None
+            and role_of(request.user) == Role.ESA_COORDINATOR
+            and own,
             "chart_data": _office_charts(overview),
         },
     )
@@ -107,8 +108,8 @@ def _office_charts(overview) -> dict:
 @role_required(*ALL_ROLES)
 def category_page(request, code, number: int):
     office = office_for_request(request, code)
-    catalogue = _catalogue()
-    overview = assessment_overview(office=office, catalogue=catalogue, category_number=number)
+    found = shown_catalogue_or_404(request)
+    overview = assessment_overview(office=office, catalogue=found.catalogue, category_number=number)
     if not overview.categories:
         raise Http404
     return render(
@@ -116,16 +117,17 @@ def category_page(request, code, number: int):
         "assessments/category.html",
         {
             "office": office,
+            "shown": found.shown,
             "overview": overview,
             "category": overview.categories[0],
-            "can_edit": office_may_edit(user=request.user, office=office),
+            "can_edit": found.shown.is_current and office_may_edit(user=request.user, office=office),
         },
     )
 
 
-def _render_subitem(request, office, subitem, *, form=None, stale=None, status=200):
+def _render_subitem(request, office, subitem, *, shown, form=None, stale=None, status=200):
     window = office_window_state(office=office, fiscal_year=subitem.catalogue.fiscal_year)
-    can_edit = office_may_edit(user=request.user, office=office, window=window)
+    can_edit = shown.is_current and office_may_edit(user=request.user, office=office, window=window)
     detail = subitem_detail(office=office, subitem=subitem)
     if detail.report is None and can_edit and subitem.reportable:
         # The office's own page opens its report, so evidence can be attached straight away.
@@ -135,7 +137,7 @@ def _render_subitem(request, office, subitem, *, form=None, stale=None, status=2
     last_rejection = None
     if detail.report is not None:
         messages_list = list(Message.objects.filter(report=detail.report).select_related("author"))
-        if request.method == "GET" and messages_list:
+        if request.method == "GET" and messages_list and shown.is_current:  # an earlier year: read, unchanged
             conversation_mark_read(report=detail.report, user=request.user)
         if detail.report.state in (ReviewState.NOT_CERTIFIED, ReviewState.NEW_DATA):
             last_rejection = (
@@ -145,6 +147,7 @@ def _render_subitem(request, office, subitem, *, form=None, stale=None, status=2
             )
     context = {
         "office": office,
+        "shown": shown,
         "subitem": subitem,
         "detail": detail,
         "report": detail.report,
@@ -161,13 +164,14 @@ def _render_subitem(request, office, subitem, *, form=None, stale=None, status=2
 @role_required(*ALL_ROLES)
 def subitem_page(request, code, number: str):
     office = office_for_request(request, code)
-    subitem = _subitem(_catalogue(), number)
+    found = shown_catalogue_or_404(request)
+    subitem = _subitem(found.catalogue, number)
     if request.method == "POST":
-        return _subitem_save(request, office, subitem)
-    return _render_subitem(request, office, subitem)
+        return _subitem_save(request, office, subitem, shown=found.shown)
+    return _render_subitem(request, office, subitem, shown=found.shown)
 
 
-def _subitem_save(request, office, subitem):
+def _subitem_save(request, office, subitem, *, shown):
     """A full save (the button) or an autosave (htmx): the same service, two renderings."""
     detail = subitem_form_detail(subitem=subitem)
     form = SubItemAnswerForm(request.POST, detail=detail)
@@ -188,7 +192,13 @@ def _subitem_save(request, office, subitem):
     status = outcome.status if outcome.refusal is not None else web.INVALID
     if web.is_htmx(request):
         if outcome.ok:
-            return render(request, "assessments/partials/save_status.html", {"saved": outcome.value.report})
+            # The saved fields lose their "carried from last year" marks on the page too.
+            cleared = [key.replace(":", "-") for key in outcome.value.changed]
+            return render(
+                request,
+                "assessments/partials/save_status.html",
+                {"saved": outcome.value.report, "cleared_marks": cleared},
+            )
         error = " ".join(form.non_field_errors()) or _("ข้อมูลไม่ถูกต้อง")
         return render(
             request,
@@ -209,14 +219,14 @@ def _subitem_save(request, office, subitem):
         form.is_valid()
         for error in errors:
             form.add_error(None, error)
-    return _render_subitem(request, office, subitem, form=form, stale=stale, status=status)
+    return _render_subitem(request, office, subitem, shown=shown, form=form, stale=stale, status=status)
 
 
 @require_POST
 @role_required(*ALL_ROLES)
 def subitem_submit_view(request, code, number: str):
     office = office_for_request(request, code)
-    subitem = _subitem(_catalogue(), number)
+    subitem = _subitem(shown_catalogue_or_404(request).catalogue, number)
     subitem_submit(user=request.user, office=office, subitem=subitem)
     messages.success(request, _("ส่งประเด็น %(n)s ให้ส่วนกลางตรวจรับรองแล้ว") % {"n": subitem.number})
     return redirect("assessments:subitem", code=office.code, number=subitem.number)
@@ -226,7 +236,7 @@ def subitem_submit_view(request, code, number: str):
 @role_required(*ALL_ROLES)
 def category_submit_view(request, code, number: int):
     office = office_for_request(request, code)
-    category = get_object_or_404(Category, catalogue=_catalogue(), number=number)
+    category = get_object_or_404(Category, catalogue=shown_catalogue_or_404(request).catalogue, number=number)
     sent = category_submit(user=request.user, office=office, category=category)
     messages.success(request, _("ส่งหมวด %(c)d แล้ว %(n)d ประเด็น") % {"c": number, "n": len(sent)})
     return redirect("assessments:category", code=office.code, number=number)
@@ -235,7 +245,7 @@ def category_submit_view(request, code, number: int):
 @role_required(Role.ESA_COORDINATOR)
 def assignments(request, code):
     office = office_for_request(request, code)
-    catalogue = _catalogue()
+    catalogue = shown_catalogue_or_404(request, write=True).catalogue  # a page of forms: the current year only
     if request.method == "POST":
         category = get_object_or_404(Category, catalogue=catalogue, pk=request.POST.get("category"))
         form = CategoryAssignForm(request.POST, office=office)

@@ -19,18 +19,19 @@ from ..forms_review import DecisionForm, QueueFilterForm
 from ..models import QUEUE_STATES, Message, SubItemReport
 from ..selectors import (
     changes_since_last_decision,
-    current_catalogue,
     review_queue,
     subitem_detail,
     unread_conversations,
 )
 from ..services.conversation import conversation_mark_read
 from ..services.review import report_decide, reports_certify_many
+from .years_nav import catalogue_shown
 
 
 @require_safe
 @role_required(*CENTRAL_ROLES)
 def review_home(request):
+    found = catalogue_shown(request)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     queue = review_queue(
@@ -39,6 +40,7 @@ def review_home(request):
         kind=filters.get("kind") or "",
         category=filters.get("category"),
         after=request.GET.get("after") or None,
+        catalogue=found.catalogue,
     )
     query = request.GET.copy()
     query.pop("after", None)
@@ -51,13 +53,13 @@ def review_home(request):
             "overdue": timedelta(days=settings.PMQA_REVIEW_OVERDUE_DAYS),
             "unread": unread_conversations(side=Message.Side.CENTRAL),
             "querystring": query.urlencode(),
+            "shown": found.shown,
         },
     )
 
 
-def _report_for(request, code: str, number: str) -> SubItemReport:
+def _report_for(request, code: str, number: str, catalogue) -> SubItemReport:
     office = office_for_request(request, code)
-    catalogue = current_catalogue()
     if catalogue is None:
         raise Http404
     return get_object_or_404(
@@ -70,7 +72,8 @@ def _report_for(request, code: str, number: str) -> SubItemReport:
 
 @role_required(*CENTRAL_ROLES)
 def review_report(request, code, number):
-    report = _report_for(request, code, number)
+    found = catalogue_shown(request)  # a decision on an earlier year is refused here
+    report = _report_for(request, code, number, found.catalogue)
     form = DecisionForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -94,7 +97,8 @@ def review_report(request, code, number):
         status = web.INVALID
     detail = subitem_detail(office=report.assessment.office, subitem=report.subitem)
     decision, changes = changes_since_last_decision(report=report, detail=detail)
-    conversation_mark_read(report=report, user=request.user)
+    if found.shown.is_current:  # an earlier year is only read: not even its read marks change
+        conversation_mark_read(report=report, user=request.user)
     return render(
         request,
         "assessments/review_report.html",
@@ -106,7 +110,8 @@ def review_report(request, code, number):
             "form": form,
             "last_decision": decision,
             "changes": changes,
-            "decidable": report.state in QUEUE_STATES,
+            "decidable": found.shown.is_current and report.state in QUEUE_STATES,
+            "shown": found.shown,
             "messages_list": Message.objects.filter(report=report).select_related("author"),
             "can_edit": False,
         },

@@ -15,6 +15,13 @@ def evidence_panel_for(report):
 
 
 @register.simple_tag
+def last_year_files_for(report):
+    """{% last_year_files_for report as last_year %}: last year's files of the same sub-item
+    that the office may attach again (two queries)."""
+    return selectors.last_year_files(report=report) if report is not None else None
+
+
+@register.simple_tag
 def message_attachments(messages):
     """{% message_attachments messages_list as attachments %}: message id → files (one query)."""
     return selectors.message_attachments(messages=list(messages))

@@ -314,6 +314,9 @@ LOGGING["loggers"]["pmqa.audit"] = {"level": "INFO"}
 PMQA_EVIDENCE_BUDGET_BYTES = 2_097_152
 # The reviewers' queue marks items that have waited longer than this for a decision.
 PMQA_REVIEW_OVERDUE_DAYS = env.int("PMQA_REVIEW_OVERDUE_DAYS", default=7)
+# The national dashboard keeps its figures, matrix (per filter and page) and charts this long
+# in the cache and says when they were read (0: read them on every request; bench-pages does).
+PMQA_NATIONAL_CACHE_SECONDS = env.int("PMQA_NATIONAL_CACHE_SECONDS", default=60)
 # A phone photo is often larger than the budget before it is scaled and turned into PDF.
 PMQA_EVIDENCE_PHOTO_MAX_BYTES = 5 * PMQA_EVIDENCE_BUDGET_BYTES
 # Production behind nginx: serve files with X-Accel-Redirect to this internal location

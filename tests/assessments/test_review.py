@@ -11,6 +11,7 @@ from django.utils import timezone
 from assessments.models import Message, Notification, ReviewEvent, ReviewState, SubItem, SubItemReport
 from assessments.services.reports import report_get_or_create
 from assessments.services.review import ALLOWED_MOVES, report_transition
+from assessments.services.summary import summary_refresh
 from tests.assessments.conftest import all_texts, form_data
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +21,10 @@ ROLE_FOR = {"office": "staff", "reviewer": "reviewer", "system": "staff"}
 
 
 def make_report(office, subitem, state):
+    """A report put straight into `state` (as a bulk load would: its summary is refreshed here)."""
     report = report_get_or_create(office=office, subitem=subitem)
     SubItemReport.objects.filter(pk=report.pk).update(state=state)
+    summary_refresh(assessment_id=report.assessment_id)
     report.refresh_from_db()
     return report
 

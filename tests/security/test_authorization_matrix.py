@@ -87,6 +87,10 @@ ACCESS: dict[str, set[str]] = {
     "assessments:subitem-submit": set(),
     "assessments:review": CENTRAL,
     "assessments:assignments": {COORD_A},
+    "assessments:carry-forward": {COORD_A},  # the coordinator carries last year's work forward
+    "assessments:years": {ADMIN},
+    "assessments:year-current": set(),  # POST only
+    "assessments:year-mapping": {ADMIN},
     "assessments:queue": CENTRAL,
     "assessments:certify-many": set(),
     # Organisation profile.
@@ -106,6 +110,7 @@ ACCESS: dict[str, set[str]] = {
     "evidence:link": set(),
     "evidence:supersede": set(),
     "evidence:absence": set(),  # POST only
+    "evidence:reattach": set(),  # POST only: last year's file attached again
     "evidence:message-send": set(),
     # KRS, category 7.
     "krs:category7": OFFICE_A | CENTRAL,
@@ -128,6 +133,9 @@ POST_ALLOWED: dict[str, set[str]] = {
     "assessments:category-submit": OFFICE_A,
     "assessments:subitem-submit": OFFICE_A,
     "assessments:assignments": {COORD_A},
+    "assessments:carry-forward": {COORD_A},
+    "assessments:years": {ADMIN},
+    "assessments:year-current": {ADMIN},
     "evidence:message-send": OFFICE_A | CENTRAL,
     "assessments:review": CENTRAL,
     "assessments:certify-many": CENTRAL,
@@ -144,6 +152,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "evidence:link": OFFICE_A,
     "evidence:supersede": OFFICE_A,
     "evidence:absence": OFFICE_A,
+    "evidence:reattach": OFFICE_A,
     "krs:sync": {ADMIN},
     "krs:import": {ADMIN},
     # Making the draft book reads the office's data and changes none of it.
@@ -194,6 +203,7 @@ def world(db, office, other_office, make_user):
         "evidence_id": evidence.pk,
         "run_id": SyncRun.objects.create(trigger="import", fiscal_year=2566).pk,
         "book_id": _book_of(office, report).pk,
+        "year": 2566,
         "uidb64": "MQ",
         "token": "not-a-token",
     }

@@ -22,6 +22,7 @@ from assessments.catalogue_cache import catalogue_shape
 from assessments.models import Assessment, ChecklistAnswer, ReviewEvent, ReviewState, SubItemReport
 from assessments.selectors import current_catalogue
 from assessments.services.reports import report_summary
+from assessments.services.summary import summaries_rebuild
 from evidence.models import Evidence
 from krs_integration.contract import DIMENSIONS
 from krs_integration.models import Indicator
@@ -186,6 +187,7 @@ class Command(BaseCommand):
             [indicator for office in offices for indicator in _indicators(office, catalogue.fiscal_year, rng, now)],
             batch_size=5000,
         )
+        summaries_rebuild(catalogue=catalogue)
         return len(offices)
 
 
