@@ -695,6 +695,8 @@ def office_year_over_year(*, office, overview: AssessmentOverview, previous: Cat
     return YearOverYear(
         year=overview.catalogue.fiscal_year, last_year=previous.fiscal_year if previous else None, rows=rows
     )
+
+
 # --- The generated answer form -----------------------------------------------------------------
 
 # The evidence kind the product makes itself from the ten answer fields (แบบฟอร์มตอบประเด็น):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from orgprofile.access import office_edit_check
 from orgprofile.models import Office
+from orgprofile.windows import year_edit_check
 from pmqa_site.errors import EditRefused
 from pmqa_site.roles import Role, role_of
 from pmqa_site.tasks import enqueue_on_commit
@@ -67,6 +68,7 @@ def book_submit(*, user, office: Office, fiscal_year: int) -> Book:
     submitted version (its hash, who, when). Each submission is a new row; none is ever
     overwritten, and later changes only make new drafts."""
     office_edit_check(user=user, office=office)
+    year_edit_check(fiscal_year=fiscal_year)
     if role_of(user) != Role.ESA_COORDINATOR:
         raise EditRefused(_("เฉพาะผู้ประสานงาน สพท. เท่านั้นที่ส่งรายงานทั้งฉบับได้"))
     now = timezone.now()

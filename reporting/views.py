@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
-from assessments.selectors import assessment_answers, current_catalogue, previous_catalogue
+from assessments.selectors import assessment_answers, catalogue_for_year, current_catalogue, previous_catalogue
 from evidence.selectors import (
     attachment_lines,
     evidence_absences_by_subitem,
@@ -28,7 +28,7 @@ from evidence.selectors import (
 )
 from orgprofile.access import office_for_request, office_may_edit
 from orgprofile.models import Office
-from orgprofile.windows import window_of
+from orgprofile.windows import YearShown, window_of, year_shown
 from pmqa_site import clock, web
 from pmqa_site.decorators import role_required
 from pmqa_site.health import system_readiness
@@ -344,11 +344,12 @@ def office_export(request, code):
 # --- The report book -------------------------------------------------------------------------
 
 
-def _book_year() -> int:
-    catalogue = current_catalogue()
-    if catalogue is None:
+def _book_year(request) -> YearShown:
+    """The fiscal year of the book page (`?year=`, else the current year): one with a catalogue."""
+    shown = year_shown(request)
+    if shown.year is None or catalogue_for_year(shown.year) is None:
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
-    return catalogue.fiscal_year
+    return shown
 
 
 def _book_of(office, book_id: int) -> Book:
@@ -375,7 +376,8 @@ def book_page(request, code):
     """The office's report book: make the draft, follow its progress, download it; the
     submitted versions, newest first; the coordinator submits the whole report here."""
     office = office_for_request(request, code)
-    year = _book_year()
+    shown = _book_year(request)
+    year = shown.year
     books = Book.objects.filter(office=office, fiscal_year=year).select_related("requested_by", "submitted_by")
     draft = books.filter(kind=Book.Kind.DRAFT).first()
     submitted = list(books.filter(kind=Book.Kind.SUBMITTED))
@@ -385,9 +387,12 @@ def book_page(request, code):
         {
             "office": office,
             "fiscal_year": year,
+            "shown": shown,
             "book": draft,
             "submitted": submitted,
-            "may_submit": role_of(request.user) == Role.ESA_COORDINATOR
+            # Submitting is of the current year only (an earlier year's data is read-only).
+            "may_submit": shown.is_current
+            and role_of(request.user) == Role.ESA_COORDINATOR
             and office_may_edit(user=request.user, office=office),
         },
     )
@@ -399,11 +404,12 @@ def book_generate(request, code):
     """Ask for the draft book of the data as it is now (reading, not changing, the office's
     data: its own users, reviewers and admins alike)."""
     office = office_for_request(request, code)
-    row = services.book_request(user=request.user, office=office, fiscal_year=_book_year())
+    shown = _book_year(request)
+    row = services.book_request(user=request.user, office=office, fiscal_year=shown.year)
     row.refresh_from_db()
     if web.wants_json(request):
         return JsonResponse(_book_status_json(office, row))
-    return redirect("reporting:book", office.code)
+    return redirect(reverse("reporting:book", args=[office.code]) + shown.query)
 
 
 @require_safe
@@ -423,7 +429,7 @@ def book_latest_status(request, code):
     """The status box of the office's newest draft: what the page follows while its own
     request to make the book is still running (in the web process, it runs until done)."""
     office = office_for_request(request, code)
-    row = Book.objects.filter(office=office, fiscal_year=_book_year(), kind=Book.Kind.DRAFT).first()
+    row = Book.objects.filter(office=office, fiscal_year=_book_year(request).year, kind=Book.Kind.DRAFT).first()
     if row is None:
         return HttpResponse(status=204)
     return render(request, "reporting/book/_status.html", {"office": office, "book": row})
@@ -451,7 +457,7 @@ def book_download(request, code, book_id):
 def book_submit_view(request, code):
     """The coordinator submits the whole report: the book is frozen as the submitted copy."""
     office = office_for_request(request, code)
-    services.book_submit(user=request.user, office=office, fiscal_year=_book_year())
+    services.book_submit(user=request.user, office=office, fiscal_year=_book_year(request).current)
     messages.success(request, _("ส่งรายงานทั้งฉบับแล้ว ระบบเก็บรูปเล่มฉบับที่ส่งไว้ และจะไม่เปลี่ยนแปลงอีก"))
     return redirect("reporting:book", office.code)
 
@@ -461,7 +467,7 @@ def book_submit_view(request, code):
 def answer_form(request, code, number):
     """แบบฟอร์มตอบประเด็น of one sub-item, made from its ten fields as they are now."""
     office = office_for_request(request, code)
-    content = book.book_content(office=office, fiscal_year=_book_year())
+    content = book.book_content(office=office, fiscal_year=_book_year(request).year)
     part = book.subitem_part(content=content, number=number)
     if part is None:
         raise Http404(_("ไม่พบประเด็นนี้"))

@@ -332,3 +332,10 @@ def test_reading_the_book_costs_the_same_queries_with_more_evidence(filled, offi
     bookfill.fill_evidence(reports[6:], user=staff, data=corpus.valid_pdf(1), pages=1, per_subitem=2)
     with django_assert_num_queries(len(few.captured_queries)):
         book.book_content(office=office, fiscal_year=2566)
+
+
+def test_the_book_page_is_of_the_year_shown(filled, office, staff, client_for):
+    client = client_for(staff)
+    page = client.get(reverse("reporting:book", args=[office.code]), {"year": "2566"})
+    assert page.status_code == 200 and "รูปเล่มรายงาน ปีงบประมาณ พ.ศ. 2566" in page.content.decode()
+    assert client.get(reverse("reporting:book", args=[office.code]), {"year": "2599"}).status_code == 404
