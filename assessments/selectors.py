@@ -695,3 +695,15 @@ def office_year_over_year(*, office, overview: AssessmentOverview, previous: Cat
     return YearOverYear(
         year=overview.catalogue.fiscal_year, last_year=previous.fiscal_year if previous else None, rows=rows
     )
+
+
+# --- The generated answer form -----------------------------------------------------------------
+
+# The evidence kind the product makes itself from the ten answer fields (แบบฟอร์มตอบประเด็น):
+# reporting lays it out as a PDF; readiness and the evidence panel count it as attached.
+GENERATED_EVIDENCE_KIND = "answer_form"
+
+
+def generated_answer_form_available(*, fields_filled: int, required: int) -> bool:
+    """The answer form exists once every required field of the answer summary is filled."""
+    return required > 0 and fields_filled >= required

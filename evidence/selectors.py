@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from assessments.catalogue_cache import KindShape, catalogue_shape
 from assessments.models import SubItemReport
+from assessments.selectors import GENERATED_EVIDENCE_KIND, generated_answer_form_available
 from orgprofile.windows import current_fiscal_year as fiscal_year_now
 
 from .models import Evidence, EvidenceAbsence, EvidenceEvent, EvidenceSource, EvidenceState
@@ -20,22 +21,40 @@ class AttachmentLine:
     kind: KindShape | None
     files: int  # active files or links of that kind, checked or being checked
     absent_reason: str = ""  # the office says it has none, and why
+    generated: bool = False  # the product makes it (the answer form, from the ten fields)
 
     @property
     def done(self) -> bool:
-        return self.files > 0 or bool(self.absent_reason)
+        return self.files > 0 or bool(self.absent_reason) or self.generated
 
 
-def attachment_lines(*, note, kinds, files_by_kind: dict[str, int], absent: dict[str, str]) -> list[AttachmentLine]:
-    """Entry i of the guide's list is kind i of the catalogue (README, Evidence)."""
+def attachment_lines(
+    *, note, kinds, files_by_kind: dict[str, int], absent: dict[str, str], generated: frozenset[str] = frozenset()
+) -> list[AttachmentLine]:
+    """Entry i of the guide's list is kind i of the catalogue (README, Evidence). `generated`:
+    codes of the kinds the product has made for this sub-item (the answer form)."""
     lines = []
     for position, text in enumerate(note):
         kind = kinds[position] if position < len(kinds) else None
         code = kind.code if kind else ""
         lines.append(
-            AttachmentLine(text=text, kind=kind, files=files_by_kind.get(code, 0), absent_reason=absent.get(code, ""))
+            AttachmentLine(
+                text=text,
+                kind=kind,
+                files=files_by_kind.get(code, 0),
+                absent_reason=absent.get(code, ""),
+                generated=code in generated,
+            )
         )
     return lines
+
+
+def generated_kinds(*, fields_filled: int, required: int) -> frozenset[str]:
+    """The evidence kinds made from the report's own data: the answer form once the answer
+    summary is complete (reporting lays it out; it is not an upload and not in the budget)."""
+    if generated_answer_form_available(fields_filled=fields_filled, required=required):
+        return frozenset({GENERATED_EVIDENCE_KIND})
+    return frozenset()
 
 
 @dataclass
@@ -108,11 +127,16 @@ def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
         if item.superseded_at is None and item.state in (EvidenceState.PENDING, EvidenceState.VALID):
             files_by_kind[item.kind.code] = files_by_kind.get(item.kind.code, 0) + 1
     absent = dict(EvidenceAbsence.objects.filter(report=report).values_list("kind__code", "reason"))
+    required = len(catalogue_shape(report.subitem.catalogue).required_field_ids)
     return EvidencePanel(
         items=items,
         kinds=kinds,
         checklist=attachment_lines(
-            note=report.subitem.evidence_note, kinds=kinds, files_by_kind=files_by_kind, absent=absent
+            note=report.subitem.evidence_note,
+            kinds=kinds,
+            files_by_kind=files_by_kind,
+            absent=absent,
+            generated=generated_kinds(fields_filled=report.fields_filled, required=required),
         ),
         note_from=report.subitem.evidence_note_from,
         budget=budget_bytes(),

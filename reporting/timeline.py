@@ -38,6 +38,8 @@ from orgprofile.models import Office, ProfileAnswerRevision, ReportingWindow, Wi
 from pmqa_site.models import RefusedAccess
 from pmqa_site.thaidates import format_thai_datetime
 
+from .models import Book
+
 TEXT_PREVIEW = 160
 VALUE_WORDS = {1: "1 (ดำเนินการจริง)", 0: "0 (ยังไม่มีแนวทาง)", None: "ยังไม่ตอบ"}
 
@@ -59,6 +61,7 @@ KINDS = [
     Kind("year", gettext_lazy("ปีงบประมาณและการยกข้อมูลจากปีก่อน")),
     Kind("krs", gettext_lazy("ข้อมูลจาก KRS")),
     Kind("refused", gettext_lazy("การเข้าถึงที่ถูกปฏิเสธ")),
+    Kind("book", gettext_lazy("รูปเล่มรายงานฉบับที่ส่ง")),
 ]
 KIND_LABELS = {k.code: k.label for k in KINDS}
 
@@ -425,6 +428,27 @@ def _refused(f: Filters, before, limit) -> Iterable[Entry]:
         )
 
 
+def _books(f: Filters, before, limit) -> Iterable[Entry]:
+    """The coordinator's submissions of the whole report (the frozen books); drafts are reads."""
+    if f.report is not None:
+        return
+    qs = Book.objects.filter(kind=Book.Kind.SUBMITTED).select_related("submitted_by", "office")
+    if f.office is not None:
+        qs = qs.filter(office=f.office)
+    if f.username:
+        qs = qs.filter(submitted_by__username=f.username)
+    for row in _window(qs, "submitted_at", f, before, limit):
+        yield Entry(
+            at=row.submitted_at,
+            kind="book",
+            who=_who(row.submitted_by),
+            office=row.office.name,
+            subject=_("รูปเล่มรายงาน ปีงบประมาณ %(year)s") % {"year": row.fiscal_year},
+            action=_("ส่งรายงานทั้งฉบับ"),
+            note=_("รหัสตรวจสอบ %(hash)s") % {"hash": row.content_hash[:16]},
+        )
+
+
 SOURCES: list[tuple[str, Callable[[Filters, datetime | None, int], Iterable[Entry]]]] = [
     ("answer", _answers),
     ("text", _texts),
@@ -437,6 +461,7 @@ SOURCES: list[tuple[str, Callable[[Filters, datetime | None, int], Iterable[Entr
     ("year", _years),
     ("krs", _krs),
     ("refused", _refused),
+    ("book", _books),
 ]
 
 

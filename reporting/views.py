@@ -1,33 +1,43 @@
 """Pages of the top floor: they read across every app and write nothing."""
 
 import io
+import os
+import tempfile
 from datetime import datetime
 from functools import cached_property
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
-from assessments.selectors import assessment_answers, current_catalogue, previous_catalogue
-from evidence.selectors import attachment_lines, evidence_absences_by_subitem, evidence_kinds_covered_by_subitem
-from orgprofile.access import office_for_request
+from assessments.selectors import assessment_answers, catalogue_for_year, current_catalogue, previous_catalogue
+from evidence.selectors import (
+    attachment_lines,
+    evidence_absences_by_subitem,
+    evidence_kinds_covered_by_subitem,
+    generated_kinds,
+)
+from orgprofile.access import office_for_request, office_may_edit
 from orgprofile.models import Office
-from orgprofile.windows import window_of
+from orgprofile.windows import YearShown, window_of, year_shown
 from pmqa_site import clock, web
 from pmqa_site.decorators import role_required
 from pmqa_site.health import system_readiness
-from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, Role
+from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, Role, role_of
 from pmqa_site.thaidates import format_thai_date
 
-from . import exports
+from . import book, exports, services
 from .forms import AuditFilterForm, NationalFilterForm
+from .models import Book
 from .national import (
     STATE_ORDER,
     category7_attainment,
@@ -66,6 +76,8 @@ def readiness(request, code):
             kinds=kinds,
             files_by_kind=dict.fromkeys(own, 1),
             absent=absent.get(status.subitem.id, {}),
+            # The answer form made from the ten fields (reporting:answer-form): no upload asked.
+            generated=generated_kinds(fields_filled=status.filled_fields, required=status.required_fields),
         )
         rows.append(
             {
@@ -326,4 +338,146 @@ def office_export(request, code):
     exports.office_workbook(office=office, catalogue=catalogue, stream=stream)
     return _attachment(
         stream.getvalue(), name=f"pmqa-{office.code}-{catalogue.fiscal_year}.xlsx", content_type=exports.XLSX
+    )
+
+
+# --- The report book -------------------------------------------------------------------------
+
+
+def _book_year(request) -> YearShown:
+    """The fiscal year of the book page (`?year=`, else the current year): one with a catalogue."""
+    shown = year_shown(request)
+    if shown.year is None or catalogue_for_year(shown.year) is None:
+        raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
+    return shown
+
+
+def _book_of(office, book_id: int) -> Book:
+    return get_object_or_404(Book.objects.select_related("requested_by", "submitted_by"), pk=book_id, office=office)
+
+
+def _book_status_json(office, row: Book) -> dict:
+    return {
+        "id": row.pk,
+        "state": row.state,
+        "state_label": str(row.get_state_display()),
+        "progress": row.progress,
+        "step": row.step,
+        "status_url": reverse("reporting:book-status", args=[office.code, row.pk]),
+        "download_url": reverse("reporting:book-download", args=[office.code, row.pk])
+        if row.state == Book.State.READY
+        else "",
+    }
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def book_page(request, code):
+    """The office's report book: make the draft, follow its progress, download it; the
+    submitted versions, newest first; the coordinator submits the whole report here."""
+    office = office_for_request(request, code)
+    shown = _book_year(request)
+    year = shown.year
+    books = Book.objects.filter(office=office, fiscal_year=year).select_related("requested_by", "submitted_by")
+    draft = books.filter(kind=Book.Kind.DRAFT).first()
+    submitted = list(books.filter(kind=Book.Kind.SUBMITTED))
+    return render(
+        request,
+        "reporting/book/page.html",
+        {
+            "office": office,
+            "fiscal_year": year,
+            "shown": shown,
+            "book": draft,
+            "submitted": submitted,
+            # Submitting is of the current year only (an earlier year's data is read-only).
+            "may_submit": shown.is_current
+            and role_of(request.user) == Role.ESA_COORDINATOR
+            and office_may_edit(user=request.user, office=office),
+        },
+    )
+
+
+@require_POST
+@role_required(*ALL_ROLES)
+def book_generate(request, code):
+    """Ask for the draft book of the data as it is now (reading, not changing, the office's
+    data: its own users, reviewers and admins alike)."""
+    office = office_for_request(request, code)
+    shown = _book_year(request)
+    row = services.book_request(user=request.user, office=office, fiscal_year=shown.year)
+    row.refresh_from_db()
+    if web.wants_json(request):
+        return JsonResponse(_book_status_json(office, row))
+    return redirect(reverse("reporting:book", args=[office.code]) + shown.query)
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def book_status(request, code, book_id):
+    """Where the making of a book stands: JSON for the page's script, or the status box."""
+    office = office_for_request(request, code)
+    row = _book_of(office, book_id)
+    if web.wants_json(request):
+        return JsonResponse(_book_status_json(office, row))
+    return render(request, "reporting/book/_status.html", {"office": office, "book": row})
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def book_latest_status(request, code):
+    """The status box of the office's newest draft: what the page follows while its own
+    request to make the book is still running (in the web process, it runs until done)."""
+    office = office_for_request(request, code)
+    row = Book.objects.filter(office=office, fiscal_year=_book_year(request).year, kind=Book.Kind.DRAFT).first()
+    if row is None:
+        return HttpResponse(status=204)
+    return render(request, "reporting/book/_status.html", {"office": office, "book": row})
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def book_download(request, code, book_id):
+    office = office_for_request(request, code)
+    row = _book_of(office, book_id)
+    if row.state != Book.State.READY or not row.file:
+        raise Http404(_("รูปเล่มนี้ยังจัดทำไม่เสร็จ"))
+    label = "submitted" if row.kind == Book.Kind.SUBMITTED else "draft"
+    response = FileResponse(row.file.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"pmqa-{office.code}-{row.fiscal_year}-{label}-{row.content_hash[:8]}.pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@role_required(Role.ESA_COORDINATOR)
+def book_submit_view(request, code):
+    """The coordinator submits the whole report: the book is frozen as the submitted copy."""
+    office = office_for_request(request, code)
+    services.book_submit(user=request.user, office=office, fiscal_year=_book_year(request).current)
+    messages.success(request, _("ส่งรายงานทั้งฉบับแล้ว ระบบเก็บรูปเล่มฉบับที่ส่งไว้ และจะไม่เปลี่ยนแปลงอีก"))
+    return redirect("reporting:book", office.code)
+
+
+@require_safe
+@role_required(*ALL_ROLES)
+def answer_form(request, code, number):
+    """แบบฟอร์มตอบประเด็น of one sub-item, made from its ten fields as they are now."""
+    office = office_for_request(request, code)
+    content = book.book_content(office=office, fiscal_year=_book_year(request).year)
+    part = book.subitem_part(content=content, number=number)
+    if part is None:
+        raise Http404(_("ไม่พบประเด็นนี้"))
+    if not part.answer_form_generated:
+        raise Http404(_("ยังกรอกแบบสรุปประเด็นการตอบ 10 ประเด็นไม่ครบ จึงยังจัดทำแบบฟอร์มตอบประเด็นไม่ได้"))
+    with tempfile.TemporaryDirectory(prefix="pmqa-form-") as tmp:
+        target = os.path.join(tmp, "form.pdf")
+        book.answer_form_pdf(office=office, part=part, catalogue=content.catalogue, target=target)
+        with open(target, "rb") as handle:
+            data = handle.read()
+    return _attachment(
+        data, name=f"answer-form-{office.code}-{number}-{content.fiscal_year}.pdf", content_type="application/pdf"
     )

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as `make test` runs it (and .ci/run calls `make test`).
 #
-# 1. Makes sure the system packages the tests use are there: PostgreSQL, Redis, Chromium
-#    and Thai fonts. As root it installs them from Debian; otherwise it names what is
+# 1. Makes sure the system packages the tests use are there: PostgreSQL, Redis, Chromium,
+#    Thai fonts, WeasyPrint's Pango/HarfBuzz and poppler-utils. As root it installs them from Debian; otherwise it names what is
 #    missing and stops.
 # 2. Starts a throw-away PostgreSQL and Redis on loopback for this run only.
 # 3. Runs the suite against SQLite (the embedded default), then against PostgreSQL +
@@ -22,6 +22,13 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 # grep -c reads all of its input: grep -q would close the pipe early and fail under pipefail.
 [ "$(fc-list 2>/dev/null | grep -ci -E 'garuda|loma|kinnari|tlwg' || true)" -gt 0 ] || missing+=(fonts-thai-tlwg)
+# The report book: WeasyPrint's libraries (as its documentation lists them for Debian) and
+# poppler-utils (pdftotext, pdffonts, pdftoppm) that the book's tests read it back with.
+for lib in libpango-1.0-0:libpango-1.0.so.0 libpangoft2-1.0-0:libpangoft2-1.0.so.0 \
+  libharfbuzz-subset0:libharfbuzz-subset.so.0; do
+  [ "$(ldconfig -p 2>/dev/null | grep -c "${lib#*:}" || true)" -gt 0 ] || missing+=("${lib%%:*}")
+done
+command -v pdftotext >/dev/null && command -v pdffonts >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     log "Installing from Debian: ${missing[*]}"

@@ -288,6 +288,9 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "pikepdf": {"level": "WARNING"},
+        # The report book: WeasyPrint's per-page progress and fontTools' subsetting notes.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # One line per request (pmqa_site.logs); off unless asked for on a laptop.
         "pmqa.request": {"level": env("REQUEST_LOG_LEVEL", default="WARNING")},
     },

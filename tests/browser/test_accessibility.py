@@ -37,9 +37,16 @@ def test_no_serious_violation_on_each_role_s_pages(new_page, staff, reviewer, ad
             f"/offices/{office.code}/subitem/1.1.1/",
             f"/offices/{office.code}/profile/",
             f"/offices/{office.code}/readiness/",
+            f"/offices/{office.code}/book/",
             "/help/",
         ],
-        reviewer: ["/review/", "/national/", f"/offices/{office.code}/subitem/1.1.1/review/", "/offices/"],
+        reviewer: [
+            "/review/",
+            "/national/",
+            f"/offices/{office.code}/subitem/1.1.1/review/",
+            "/offices/",
+            f"/offices/{office.code}/book/",
+        ],
         admin_user: ["/manage/", "/manage/windows/", "/manage/audit/"],
     }
     found = {}

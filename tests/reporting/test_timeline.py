@@ -20,18 +20,41 @@ from orgprofile.services import profile_answer_save
 from orgprofile.windows import window_extend, window_set
 from pmqa_site.roles import Role
 from pmqa_site.thaidates import be_year
+from reporting.services import book_submit
 from tests.evidence import corpus
 from tests.evidence.conftest import upload_file
 from tests.krs_integration.conftest import krs  # noqa: F401 (the stand-in KRS fixture)
 
 pytestmark = pytest.mark.django_db
 
-KINDS_IN_THE_TIMELINE = ["answer", "text", "review", "evidence", "message", "profile", "window", "krs", "refused"]
+KINDS_IN_THE_TIMELINE = [
+    "answer",
+    "text",
+    "review",
+    "evidence",
+    "message",
+    "profile",
+    "window",
+    "krs",
+    "refused",
+    "book",
+]
 NEVER_SHOWN = ["Created", "Changed", "Deleted", "None", "True", "False", " as of ", "+00:00"]
 
 
 @pytest.fixture
-def story(krs, office, staff, reviewer, admin_user, client_for, settings, tmp_path, django_capture_on_commit_callbacks):  # noqa: F811
+def story(  # noqa: F811
+    krs,  # noqa: F811
+    office,
+    staff,
+    coordinator,
+    reviewer,
+    admin_user,
+    client_for,
+    settings,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
     """A year in the life of one office, every step through its service, as the pages call them."""
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_catalogue", verbosity=0)
@@ -89,6 +112,8 @@ def story(krs, office, staff, reviewer, admin_user, client_for, settings, tmp_pa
     with django_capture_on_commit_callbacks(execute=True):
         sync_run_start(trigger=SyncRun.Trigger.BUTTON, user=admin_user, offices=[office])
     client_for(staff).get(reverse("assessments:queue"))  # a page for reviewers: refused and recorded
+    with django_capture_on_commit_callbacks(execute=True):
+        book_submit(user=coordinator, office=office, fiscal_year=2566)
     return {"report": report, "subitem": subitem}
 
 

@@ -11,12 +11,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLResolver, get_resolver
 from PIL import Image
 
-from assessments.models import EvidenceKind, Message, ReviewState, SubItem, SubItemReport
+from assessments.models import AnswerField, AnswerText, EvidenceKind, Message, ReviewState, SubItem, SubItemReport
 from assessments.services.reports import report_get_or_create
 from evidence.models import Evidence
 from evidence.services import evidence_upload
@@ -25,6 +26,7 @@ from orgprofile.models import ProfileQuestion
 from orgprofile.services import profile_answer_save, profile_image_upload
 from orgprofile.windows import current_fiscal_year
 from pmqa_site.roles import Role
+from reporting.models import Book
 from tests.evidence import corpus
 from tests.evidence.conftest import upload_file
 
@@ -65,6 +67,13 @@ ACCESS: dict[str, set[str]] = {
     "reporting:national": CENTRAL,
     "reporting:national-export": CENTRAL,
     "reporting:office-export": OFFICE_A | CENTRAL,
+    "reporting:book": OFFICE_A | CENTRAL,
+    "reporting:book-generate": set(),  # POST only
+    "reporting:book-submit": set(),  # POST only
+    "reporting:book-latest-status": OFFICE_A | CENTRAL,
+    "reporting:book-status": OFFICE_A | CENTRAL,
+    "reporting:book-download": OFFICE_A | CENTRAL,
+    "reporting:answer-form": OFFICE_A | CENTRAL,
     "orgprofile:office-list": CENTRAL,
     "orgprofile:office-import": {ADMIN},
     "orgprofile:staff": {COORD_A},
@@ -146,6 +155,9 @@ POST_ALLOWED: dict[str, set[str]] = {
     "evidence:reattach": OFFICE_A,
     "krs:sync": {ADMIN},
     "krs:import": {ADMIN},
+    # Making the draft book reads the office's data and changes none of it.
+    "reporting:book-generate": OFFICE_A | CENTRAL,
+    "reporting:book-submit": {COORD_A},
 }
 
 SKIP_PREFIXES = ("django-admin/",)
@@ -190,11 +202,24 @@ def world(db, office, other_office, make_user):
         "revision": revision.number,
         "evidence_id": evidence.pk,
         "run_id": SyncRun.objects.create(trigger="import", fiscal_year=2566).pk,
+        "book_id": _book_of(office, report).pk,
         "year": 2566,
         "uidb64": "MQ",
         "token": "not-a-token",
     }
     return {"users": users, "office": office, "report": report, "params": params}
+
+
+def _book_of(office, report):
+    """A made draft book of office A (its file a small PDF), and office A's sub-item 1.1.1
+    with its ten answer fields filled, so that its answer form can be made."""
+    for field in AnswerField.objects.filter(catalogue=report.subitem.catalogue):
+        AnswerText.objects.create(report=report, field=field, text="ข้อความ")
+    SubItemReport.objects.filter(pk=report.pk).update(fields_filled=AnswerField.objects.filter(required=True).count())
+    row = Book(office=office, fiscal_year=2566, content_hash="0" * 64, state=Book.State.READY, pages=1)
+    row.file.save("book.pdf", ContentFile(corpus.valid_pdf(1)), save=False)
+    row.save()
+    return row
 
 
 def _evidence_of(report, user):
