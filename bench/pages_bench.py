@@ -51,7 +51,7 @@ PAGES = [
 AUTOSAVE = ("autosave (htmx POST)", "staff", "/offices/{office}/subitem/2.1/")
 # The dashboard keeps its figures a minute (PMQA_NATIONAL_CACHE_SECONDS): a second server with
 # the setting at 0 measures what each read costs when the kept copy has expired.
-UNCACHED = ("national dashboard, read every time", "reviewer", "/national/")
+UNCACHED = ("national dashboard (read every time)", "reviewer", "/national/")
 
 AUTOSAVE_LUA = """
 local counter = 0
