@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 from assessments.catalogue_cache import catalogue_shape
 from assessments.models import LEVEL_ORDER, NO_LEVEL, ReviewState, SubItemReport
 from assessments.selectors import assessment_answers, catalogue_for_year, current_catalogue, previous_catalogue
+from assessments.views.years_nav import shown_catalogue_or_404
 from evidence.selectors import (
     attachment_lines,
     evidence_absences_by_subitem,
@@ -57,11 +58,11 @@ LEVEL_LABELS = [(level.value, level.label) for level in LEVEL_ORDER]
 @require_safe
 @role_required(*ALL_ROLES)
 def readiness(request, code):
-    """What each sub-item still lacks before the office sends it for review."""
+    """What each sub-item still lacks before the office sends it for review (`?year=`: an
+    earlier year's, read-only like every page of it)."""
     office = office_for_request(request, code)
-    catalogue = current_catalogue()
-    if catalogue is None:
-        raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
+    found = shown_catalogue_or_404(request)
+    catalogue = found.catalogue
     statuses = assessment_answers(office=office, catalogue=catalogue)
     assessment_id = next((s.report.assessment_id for s in statuses if s.report is not None), None)
     covered = evidence_kinds_covered_by_subitem(assessment=assessment_id) if assessment_id else {}
@@ -91,7 +92,7 @@ def readiness(request, code):
                 "ready": not status.unanswered and missing_fields <= 0,
             }
         )
-    return render(request, "reporting/readiness.html", {"office": office, "rows": rows})
+    return render(request, "reporting/readiness.html", {"office": office, "rows": rows, "shown": found.shown})
 
 
 @require_safe

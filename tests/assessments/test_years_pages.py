@@ -223,3 +223,17 @@ def test_the_years_page_lists_openings_by_the_command_too(django_app, opened_256
     events = page.html.select_one("#year-events").text
     assert "เปิดปีงบประมาณ 2567" in events and "ระบบ" in events and "คัดลอกชุดเกณฑ์จากปี 2566" in events
     assert "ปีปัจจุบัน" in page.html.select_one('#years tr[data-year="2567"]').text
+
+
+def test_readiness_of_an_earlier_year_says_which_year_and_links_within_it(django_app, opened_2567, office, staff):
+    this_year = django_app.get(reverse("reporting:readiness", args=[office.code]), user=staff)
+    assert this_year.html.select_one("#year-switcher") is not None
+    assert "กำลังแสดงข้อมูลปีงบประมาณ" not in this_year.text
+    # 1.1.1 is answered in 2566 only: ready there, its ticks still missing in 2567.
+    assert "ยังไม่ได้ตอบรายการตรวจสอบ" in this_year.html.select_one('[data-subitem="1.1.1"]').text
+    page = django_app.get(reverse("reporting:readiness", args=[office.code]) + "?year=2566", user=staff)
+    assert "กำลังแสดงข้อมูลปีงบประมาณ พ.ศ. 2566" in page.text
+    row = page.html.select_one('[data-subitem="1.1.1"]')
+    assert "ยังไม่ได้ตอบรายการตรวจสอบ" not in row.text
+    assert row.select_one("a")["href"].endswith("?year=2566")
+    assert [f.action for f in page.forms.values()] == [reverse("logout")]
