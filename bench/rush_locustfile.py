@@ -204,6 +204,10 @@ class Reviewer(HttpUser):
             catch_response=True,
         ) as response:
             if response.status_code in (302, 200):
-                response.success()  # 200: another reviewer decided it first; the page says so
+                response.success()
+            elif response.status_code == 422 and "ไม่ได้" in response.text:
+                # Another reviewer decided it first: the page refuses the move and says why.
+                INTENDED["count"] += 1
+                response.success()
             else:
                 response.failure(f"{response.status_code}")
