@@ -81,10 +81,6 @@ class Cell:
     levels: dict[str, int] = field(default_factory=dict)
 
     @property
-    def answered_share(self) -> Share:
-        return Share(done=self.answered, total=self.items)
-
-    @property
     def score(self) -> Share:
         return Share(done=self.done, total=self.items)
 
@@ -175,10 +171,6 @@ class OfficeRow:
     @cached_property
     def subitems(self) -> int:
         return self._sum("subitems")
-
-    @cached_property
-    def answered_share(self) -> Share:
-        return Share(done=self._sum("answered"), total=self._sum("items"))
 
     @cached_property
     def score(self) -> Share:
