@@ -15,6 +15,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from orgprofile.calendar import calendar_changed
+
 from .models import LEVEL_ORDER, AnswerField, Catalogue, Category, ChecklistItem, EvidenceKind, Level, SubItem
 
 
@@ -169,3 +171,22 @@ def catalogue_shape(catalogue: Catalogue) -> CatalogueShape:
 def catalogue_touch(*, catalogue_id: int) -> None:
     """Mark a catalogue changed, so that every process reads it again on its next page."""
     Catalogue.objects.filter(pk=catalogue_id).update(loaded_at=timezone.now())
+    calendar_changed()  # the kept list of catalogues (views/years_nav.py) holds loaded_at
+
+
+_subitem_rows: dict[int, tuple[datetime, dict[str, SubItem]]] = {}
+
+
+def catalogue_subitems(catalogue: Catalogue) -> dict[str, SubItem]:
+    """number → the sub-item's row (its category and catalogue loaded), kept per process and
+    per change of the catalogue like its shape: the sub-item pages read their sub-item from
+    here instead of the database. Shared by every request of the process: read them only."""
+    kept = _subitem_rows.get(catalogue.pk)
+    if kept is not None and kept[0] == catalogue.loaded_at:
+        return kept[1]
+    with _lock:
+        rows = {
+            s.number: s for s in SubItem.objects.filter(catalogue=catalogue).select_related("category", "catalogue")
+        }
+        _subitem_rows[catalogue.pk] = (catalogue.loaded_at, rows)
+    return rows

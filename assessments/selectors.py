@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FilteredRelation, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, F, FilteredRelation, IntegerField, Max, OuterRef, Q, Sum, Value
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce
 
+from orgprofile.calendar import calendar, calendar_kept
 from orgprofile.models import Office
-from orgprofile.windows import current_year_query
 from pmqa_site import clock
 from pmqa_site.paging import keyset_page
 
@@ -18,6 +18,7 @@ from .models import (
     LEVEL_THAI,
     QUEUE_STATES,
     AnswerText,
+    Assessment,
     Catalogue,
     CategoryAssignment,
     ChecklistAnswer,
@@ -32,9 +33,20 @@ from .models import (
 )
 
 
+def _catalogues() -> list[Catalogue]:
+    return list(Catalogue.objects.order_by("-fiscal_year"))
+
+
+def catalogues_kept() -> list[Catalogue]:
+    """Every catalogue, newest first, kept with the reporting calendar (orgprofile/calendar.py;
+    a change of a catalogue row replaces it): no query once kept. Read them, do not change them."""
+    return calendar_kept("catalogues", _catalogues)
+
+
 def current_catalogue() -> Catalogue | None:
-    """The catalogue offices report against now: the current fiscal year's (one query)."""
-    return Catalogue.objects.filter(fiscal_year=Subquery(current_year_query())).first()
+    """The catalogue offices report against now: the current fiscal year's."""
+    year = calendar().current
+    return next((c for c in catalogues_kept() if c.fiscal_year == year), None)
 
 
 @dataclass
@@ -316,9 +328,12 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     own = shape.subitem_by_id[subitem.pk]
     report = (
         SubItemReport.objects.filter(assessment__office=office, subitem=subitem)
-        .select_related("updated_by", "assessment__office", "subitem__catalogue")
+        .select_related("updated_by", "assessment")
         .first()
     )
+    if report is not None:  # the office and the sub-item the caller holds: not read again
+        Assessment.office.field.set_cached_value(report.assessment, office)
+        SubItemReport.subitem.field.set_cached_value(report, subitem)
     values: dict[int, int | None] = {}
     texts: dict[int, AnswerText] = {}
     carried: dict[int, int] = {}
@@ -503,34 +518,42 @@ def review_queue(
 
 def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[SubItemReport]:
     """Sub-item reports whose conversation has messages from the other side this side has not
-    read. Starts from the other side's messages (of one office when given), so that its cost
-    follows the messages, not every report of the year."""
+    read (their office code and sub-item number loaded). Starts from the other side's
+    messages (of one office when given), so that its cost follows the messages, not every
+    report of the year. At most three queries; one small one for an office with no message
+    from the other side."""
     other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
-    read_at = ConversationRead.objects.filter(report=OuterRef("report"), side=side).values("read_at")[:1]
     messages = Message.objects.filter(side=other)
-    reports = SubItemReport.objects.all()
     if office is not None:
-        messages = messages.filter(report__assessment__office=office)
-        reports = reports.filter(assessment__office=office)
-    unread = (
-        messages.annotate(read_at=Subquery(read_at))
-        .filter(Q(read_at__isnull=True) | Q(created_at__gt=F("read_at")))
-        .values("report_id")
+        messages = messages.filter(report__assessment__office_id=office.pk)
+        last = dict(messages.values_list("report_id").annotate(last=Max("created_at")).order_by())
+        if not last:
+            return []
+        read = dict(ConversationRead.objects.filter(report_id__in=last, side=side).values_list("report_id", "read_at"))
+        unread = [report for report, at in last.items() if read.get(report) is None or at > read[report]]
+    else:
+        read_since = ConversationRead.objects.filter(
+            report=OuterRef("report_id"), side=side, read_at__gte=OuterRef("created_at")
+        )
+        unread = messages.exclude(Exists(read_since)).values("report_id")
+    reports = (
+        SubItemReport.objects.filter(pk__in=unread)
+        .select_related("assessment__office", "subitem")
+        .only("updated_at", "assessment__office__code", "subitem__number")
     )
-    reports = reports.filter(pk__in=unread)
-    return list(reports.select_related("assessment__office", "subitem").order_by("-updated_at")[:limit])
+    return list(reports.order_by("-updated_at")[:limit]) if unread else []
 
 
 # --- Year after year -----------------------------------------------------------------------------
 
 
 def catalogue_for_year(year: int) -> Catalogue | None:
-    return Catalogue.objects.filter(fiscal_year=year).first()
+    return next((c for c in catalogues_kept() if c.fiscal_year == year), None)
 
 
 def previous_catalogue(*, catalogue: Catalogue) -> Catalogue | None:
-    """Last year's catalogue: the latest one before `catalogue`'s year (one query)."""
-    return Catalogue.objects.filter(fiscal_year__lt=catalogue.fiscal_year).order_by("-fiscal_year").first()
+    """Last year's catalogue: the latest one before `catalogue`'s year (kept, no query)."""
+    return next((c for c in catalogues_kept() if c.fiscal_year < catalogue.fiscal_year), None)
 
 
 def item_code(number: str, level: str, order: int) -> str:

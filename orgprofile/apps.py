@@ -1,5 +1,5 @@
 from django.apps import AppConfig, apps
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +13,12 @@ def _roles_sync_after_migrate(sender, using="default", **kwargs):
         roles_sync(using=using)
 
 
+def _calendar_changed(sender, **kwargs):
+    from .calendar import calendar_changed
+
+    calendar_changed()
+
+
 class OrgprofileConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "orgprofile"
@@ -22,3 +28,8 @@ class OrgprofileConfig(AppConfig):
         # Framework set-up, not business logic: after every migrate the role groups exist
         # and hold exactly the permissions listed in roles.py.
         post_migrate.connect(_roles_sync_after_migrate, dispatch_uid="pmqa-roles-sync")
+        # The kept calendar (calendar.py) is read again after any change of its rows, however
+        # made (a service, the Django admin, a fixture).
+        for model in ("FiscalYear", "ReportingWindow", "WindowExtension"):
+            for signal in (post_save, post_delete):
+                signal.connect(_calendar_changed, sender=f"orgprofile.{model}", dispatch_uid=f"pmqa-calendar-{model}")

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from pmqa_site import clock
 from pmqa_site.errors import EditRefused
 from pmqa_site.thaidates import format_thai_datetime
 
+from .calendar import calendar, calendar_changed
 from .models import FiscalYear, Office, ReportingWindow, WindowExtension
 
 audit_log = logging.getLogger("pmqa.audit")
@@ -42,13 +42,12 @@ def current_year() -> FiscalYear | None:
 
 
 def current_fiscal_year() -> int | None:
-    year = current_year()
-    return year.year if year else None
+    return calendar().current
 
 
 def fiscal_years_known() -> list[int]:
-    """Every fiscal year the product knows, newest first (one query): the year switcher."""
-    return list(FiscalYear.objects.order_by("-year").values_list("year", flat=True))
+    """Every fiscal year the product knows, newest first: the year switcher."""
+    return list(calendar().years)
 
 
 def past_year_message(year: int) -> str:
@@ -82,10 +81,9 @@ class YearShown:
 
 
 def year_shown(request) -> YearShown:
-    """The year a page shows, from `?year=` (one query). An unknown year is a 404."""
-    rows = list(FiscalYear.objects.order_by("-year").values_list("year", "is_current"))
-    years = tuple(year for year, _current in rows)
-    current = next((year for year, is_current in rows if is_current), years[0] if years else None)
+    """The year a page shows, from `?year=` (the kept calendar). An unknown year is a 404."""
+    kept = calendar()
+    years, current = kept.years, kept.current
     asked = request.GET.get("year")
     if not asked:
         return YearShown(year=current, current=current, years=years)
@@ -108,6 +106,7 @@ def fiscal_year_ensure(*, year: int, user=None) -> FiscalYear:
 def fiscal_year_make_current(*, fiscal_year: FiscalYear) -> FiscalYear:
     FiscalYear.objects.filter(is_current=True).exclude(pk=fiscal_year.pk).update(is_current=False)
     FiscalYear.objects.filter(pk=fiscal_year.pk).update(is_current=True)
+    calendar_changed()  # .update() sends no signal
     fiscal_year.is_current = True
     return fiscal_year
 
@@ -131,17 +130,15 @@ class OfficeWindowState:
 
 def window_of(*, fiscal_year: int | None = None) -> ReportingWindow | None:
     """The window of `fiscal_year` (default: the current year), if an admin set one."""
-    windows = ReportingWindow.objects.select_related("fiscal_year")
-    if fiscal_year is not None:
-        return windows.filter(fiscal_year__year=fiscal_year).first()
-    return windows.filter(fiscal_year__year=Subquery(current_year_query())).first()
+    return calendar().window(fiscal_year)
 
 
 def office_window_state(
     *, office: Office, at: datetime | None = None, fiscal_year: int | None = None
 ) -> OfficeWindowState:
     at = at or clock.now()
-    window = window_of(fiscal_year=fiscal_year)
+    kept = calendar()
+    window = kept.window(fiscal_year)
     if window is None:
         # The guide: offices work only between the announced opening and closing. A year whose
         # window no admin has set is closed to offices (PMQA_OFFICES_OPEN_WITHOUT_WINDOW aside).
@@ -153,10 +150,8 @@ def office_window_state(
             configured=False,
         )
     in_window = window.office_opens_at <= at < window.office_closes_at
-    extension = (
-        WindowExtension.objects.filter(window=window, office=office, starts_at__lte=at, until__gt=at)
-        .order_by("-until")
-        .first()
+    extension = next(  # the kept extensions are ordered by their end, latest first
+        (e for e in kept.extensions.get((window.pk, office.pk), ()) if e.starts_at <= at < e.until), None
     )
     if extension is not None and (not in_window or extension.until > window.office_closes_at):
         return OfficeWindowState(

@@ -15,6 +15,7 @@ from pmqa_site import web
 from pmqa_site.decorators import role_required
 from pmqa_site.roles import ALL_ROLES, Role, role_of
 
+from ..catalogue_cache import catalogue_subitems
 from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, ReviewEvent, ReviewState, SubItem
 from ..selectors import (
@@ -37,9 +38,10 @@ from .years_nav import catalogue_shown, shown_catalogue_or_404
 
 
 def _subitem(catalogue, number: str) -> SubItem:
-    return get_object_or_404(
-        SubItem.objects.select_related("category", "catalogue"), catalogue=catalogue, number=number
-    )
+    subitem = catalogue_subitems(catalogue).get(number)
+    if subitem is None:
+        raise Http404
+    return subitem
 
 
 @require_safe

@@ -4,15 +4,15 @@ any service, with the Thai reason (the services refuse it too)."""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from orgprofile.models import FiscalYear
+from orgprofile.calendar import calendar
 from orgprofile.windows import YearShown, past_year_message
 from pmqa_site.errors import EditRefused
 
 from ..models import Catalogue
+from ..selectors import catalogues_kept
 
 
 @dataclass(frozen=True)
@@ -23,15 +23,12 @@ class CatalogueShown:
 
 
 def catalogue_shown(request, *, write: bool | None = None) -> CatalogueShown:
-    """The catalogue of the year the page shows, and the one before it: one query, whatever
-    the number of years. `write` (default: a POST) refuses an earlier year."""
-    catalogues = list(
-        Catalogue.objects.annotate(
-            is_current=Exists(FiscalYear.objects.filter(year=OuterRef("fiscal_year"), is_current=True))
-        ).order_by("-fiscal_year")
-    )
+    """The catalogue of the year the page shows, and the one before it, from the kept
+    calendar (no query once kept). `write` (default: a POST) refuses an earlier year."""
+    catalogues = catalogues_kept()
     years = tuple(c.fiscal_year for c in catalogues)
-    current = next((c.fiscal_year for c in catalogues if c.is_current), years[0] if years else None)
+    marked = calendar().current
+    current = marked if marked in years else (years[0] if years else None)
     asked = request.GET.get("year")
     year = current
     if asked:

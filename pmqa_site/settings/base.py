@@ -219,6 +219,15 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa"}
     )
 }
+# Sessions are read on every request: from the shared Redis cache when there is one (the
+# database stays the record, written through), which halves the cost of a small page
+# (README, "Page costs"). A cache in each process's memory would let a session ended in one
+# gunicorn worker live on in another, so without Redis sessions are read from the database.
+SESSION_ENGINE = (
+    "pmqa_site.sessions"  # Django's cached_db, which still answers when Redis is down
+    if CACHES["default"]["BACKEND"].endswith("RedisCache")
+    else "django.contrib.sessions.backends.db"
+)
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True

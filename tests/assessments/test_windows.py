@@ -81,9 +81,9 @@ def test_save_one_second_after_close_keeps_typed_text(office, client_for, staff,
 def test_the_request_arrival_is_the_instant_that_counts(office, client_for, staff, subitem_111, window):
     """A save that arrived before the close is kept even though the server handles it after."""
     closed_an_hour_ago = timezone.now() - timedelta(hours=1)
-    ReportingWindow.objects.filter(pk=window.pk).update(
-        office_opens_at=closed_an_hour_ago - timedelta(days=30), office_closes_at=closed_an_hour_ago
-    )
+    window.office_opens_at = closed_an_hour_ago - timedelta(days=30)
+    window.office_closes_at = closed_an_hour_ago
+    window.save()
     with mock.patch("pmqa_site.clock._arrival", return_value=closed_an_hour_ago - timedelta(seconds=1)):
         response = client_for(staff).post(
             reverse("assessments:subitem", args=[office.code, "1.1.1"]), form_data(subitem_111, texts={1: "ทันเวลา"})
@@ -159,9 +159,9 @@ def test_admin_sets_closes_and_extends_through_the_pages(client_for, admin_user,
 
 def test_office_pages_show_time_left(office, client_for, staff, window):
     closes = timezone.now() + timedelta(days=2, hours=3)
-    ReportingWindow.objects.filter(pk=window.pk).update(
-        office_opens_at=timezone.now() - timedelta(days=1), office_closes_at=closes
-    )
+    window.office_opens_at = timezone.now() - timedelta(days=1)
+    window.office_closes_at = closes
+    window.save()
     html = client_for(staff).get(reverse("assessments:home", args=[office.code])).content.decode()
     assert "ระบบเปิดให้รายงานถึง" in html
     assert f"{closes.astimezone(BKK):%H:%M} น." in html and str(closes.astimezone(BKK).year + 543) in html

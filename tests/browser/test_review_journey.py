@@ -123,7 +123,8 @@ def test_form_open_across_the_close_is_refused_and_keeps_text(new_page, staff, t
     browser_login(office, staff.username)
     office.goto(office.base_url + f"/offices/{staff.membership.office.code}/subitem/1.3/")
     # The window closes while the page is open (as an admin would from another machine).
-    ReportingWindow.objects.filter(pk=window.pk).update(office_closes_at=timezone.now())
+    window.office_closes_at = timezone.now()
+    window.save()
     text = "ข้อความที่พิมพ์หลังปิดระบบต้องไม่หาย"
     office.locator("#subitem-form textarea").first.fill(text)
     office.get_by_role("button", name="บันทึก", exact=True).click()
