@@ -25,6 +25,8 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
+from pmqa_site import clock
+
 from .models import FiscalYear, ReportingWindow, WindowExtension
 
 VERSION_KEY = "calendar:version"
@@ -36,10 +38,16 @@ _memo: dict[str, tuple[str, object]] = {}  # name -> (version, value): this proc
 
 
 def _version() -> str:
+    """The calendar's version token: read once per request (a request sees one calendar)."""
+    scope = clock.request_scope()
+    if scope is not None and VERSION_KEY in scope:
+        return scope[VERSION_KEY]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
         version = cache.get(VERSION_KEY)
+    if scope is not None:
+        scope[VERSION_KEY] = version
     return version
 
 
@@ -75,6 +83,9 @@ def calendar_changed() -> None:
 
     def replace():
         cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        scope = clock.request_scope()
+        if scope is not None:  # this request reads the changed calendar from now on
+            scope.pop(VERSION_KEY, None)
 
     replace()
     transaction.on_commit(replace)

@@ -103,7 +103,6 @@ def office_list(request):
             "total": offices.count(),
             "kind": kind,
             "kinds": Office.Kind.choices,
-            "kind_labels": dict(Office.Kind.choices),
             "search": search,
             "querystring": query.urlencode(),
         },

@@ -11,10 +11,17 @@ from datetime import datetime
 from django.utils import timezone
 
 _request_time: ContextVar[datetime | None] = ContextVar("pmqa_request_time", default=None)
+_request_scope: ContextVar[dict | None] = ContextVar("pmqa_request_scope", default=None)
 
 
 def now() -> datetime:
     return _request_time.get() or timezone.now()
+
+
+def request_scope() -> dict | None:
+    """A dict that lives as long as the current request (None outside one): what a request
+    reads once and uses several times, such as the kept calendar's version."""
+    return _request_scope.get()
 
 
 def _arrival() -> datetime:
@@ -27,7 +34,9 @@ class RequestTimeMiddleware:
 
     def __call__(self, request):
         token = _request_time.set(_arrival())
+        scope = _request_scope.set({})
         try:
             return self.get_response(request)
         finally:
+            _request_scope.reset(scope)
             _request_time.reset(token)

@@ -164,8 +164,16 @@ def subitem_answers_save(
             texts={**current_texts, **new_texts},
             required=shape.required_field_ids,
         )
+        # Most autosaves change a text and none of the summary columns: then the office's
+        # summary row is neither locked nor recomputed (the row in memory is the locked row).
+        summary = {name: value for name, value in summary.items() if getattr(report, name) != value}
         report = report_touch(
-            report=report, user=user, answers_changed=True, summary=summary, editor_token=editor_token, locked=True
+            report=report,
+            user=user,
+            answers_changed=True,
+            summary=summary or None,
+            editor_token=editor_token,
+            locked=True,
         )
     return SaveResult(report=report, changed=changed)
 

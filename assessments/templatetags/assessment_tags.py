@@ -3,13 +3,10 @@ badges, a sub-item's URL) build their few characters in Python: on a page listin
 sub-item or every waiting item, a sub-template or a URL resolution per row is most of the
 page's cost (see README, "Performance")."""
 
-from functools import cache
 from html import escape
-from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -17,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_POINTS, NO_LEVEL, ReviewState, level_title
 from pmqa_site import thaidates
+from pmqa_site.links import office_url
 
 register = template.Library()
 
@@ -27,10 +25,6 @@ STATE_CLASSES = {
     ReviewState.NOT_CERTIFIED: "bg-danger",
     ReviewState.NEW_DATA: "bg-info text-dark",
 }
-# Placeholders every converter of the office URLs accepts (<str:code>, <int:number>, <str:number>).
-_CODE, _NUMBER = "4242424242", "9898989898"
-# What Django's reverse() leaves unquoted in a path argument.
-_SAFE = "/~:@!$&'()*+,;="
 
 
 @register.simple_tag
@@ -52,23 +46,10 @@ def level_title_tag(level):
     return level_title(level)
 
 
-@cache
-def _pattern(name: str, with_number: bool) -> tuple[str, ...]:
-    """The URL split around its placeholders: (before the code, between, after the number)."""
-    url = reverse(name, args=[_CODE, _NUMBER] if with_number else [_CODE])
-    before, rest = url.split(_CODE, 1)
-    return (before, *rest.split(_NUMBER, 1)) if with_number else (before, rest)
-
-
-@register.simple_tag
-def office_url(name, code, number=None):
-    """{% office_url "assessments:subitem" office.code "1.1.1" %}: reverse() once per process and
-    URL name, then only the office's code and the number put in (a list of 23 or 50 rows)."""
-    parts = _pattern(name, number is not None)
-    code = quote(str(code), safe=_SAFE)
-    if number is None:
-        return parts[0] + code + parts[1]
-    return parts[0] + code + parts[1] + quote(str(number), safe=_SAFE) + parts[2]
+@register.simple_tag(name="office_url")
+def office_url_tag(name, code, number=None):
+    """{% office_url "assessments:subitem" office.code "1.1.1" %} (pmqa_site/links.py)."""
+    return office_url(name, code, number)
 
 
 @register.filter

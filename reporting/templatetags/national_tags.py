@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from assessments.models import NO_LEVEL, Level
-from assessments.templatetags.assessment_tags import office_url
+from pmqa_site.links import office_url
 
 register = template.Library()
 
