@@ -268,3 +268,23 @@ def answer_field_rows(form, detail, *, can_edit: bool, is_current: bool):
         parts.append("</div>")
         html.append("".join(parts))
     return mark_safe("".join(html))  # noqa: S308 - every text above is escaped
+
+
+@register.simple_tag
+def category_rows(overview, code, query: str = ""):
+    """The office home's table of categories 1-6 (assignee, answered, fraction, ร้อยละ, sent)."""
+    label = escape(_("หมวด"))
+    html = []
+    for cat in overview.categories:
+        href = escape(office_url("assessments:category", code, cat.category.number) + query)
+        assignee = cat.assignee
+        who = escape(assignee.get_full_name() or assignee.username) if assignee else '<span class="text-muted">—</span>'
+        html.append(
+            f'<tr><td><a href="{href}">{label} {int(cat.category.number)} {escape(cat.category.title)}</a></td>'
+            f"<td>{who}</td>"
+            f'<td class="text-end">{int(cat.answered)}/{int(cat.total_items)}</td>'
+            f'<td class="text-end">{escape(cat.share.fraction_display)}</td>'
+            f'<td class="text-end text-nowrap">{escape(cat.share.percent_display)}</td>'
+            f'<td class="text-end">{int(cat.submitted)}/{len(cat.subitems)}</td></tr>'
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every text above is escaped

@@ -41,7 +41,7 @@ def test_query_count_is_fixed(report, staff, kinds, rf):
     evidence_supersede(evidence=evidence, user=staff, reason="แนบผิด")
     many = count_panel_queries(report, staff, rf)
     assert one == many
-    # The evidence with its people and kinds, and the attachments the office said it has none
-    # of; the kinds of the year come from the catalogue held in memory, the menu's role and
-    # office came with the user.
-    assert many == 2, many
+    # The evidence with its kinds, the people who sent or withdrew it (one query for all), and
+    # the attachments the office said it has none of; the kinds of the year come from the
+    # catalogue held in memory, the menu's role and office came with the user.
+    assert many == 3, many
