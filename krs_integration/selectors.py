@@ -2,11 +2,13 @@
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import Case, Count, Exists, OuterRef, Q, When
 
 from assessments.models import ResultDimension
 from orgprofile.models import Office
+from pmqa_site import clock
 from pmqa_site.paging import keyset_page
 
 from .contract import DIMENSIONS
@@ -79,23 +81,30 @@ class NationalRow:
         return round(100 * self.achieved / self.total, 1) if self.total else None
 
 
-@dataclass
-class NationalPage:
-    rows: list[NationalRow]
+@dataclass(frozen=True)
+class NationalTotals:
+    """What the national page shows of every office at once."""
+
     totals: list[tuple[int, int]]  # (achieved, total) per 7.1-7.6, every office
     offices: int  # offices listed, every page
     synced: int  # of them, those with indicators
+    at: datetime  # when they were read
+
+
+@dataclass
+class NationalPage:
+    rows: list[NationalRow]
     after: str | None
     first: bool
 
 
 def national_summary(*, fiscal_year: int, offices, after: str | None = None, per_page: int = 50) -> NationalPage:
-    """Indicators achieved per office (a page of offices, keyset) and per dimension (every
-    office, one aggregate). Four queries whatever the number of offices."""
+    """Indicators achieved per office and per dimension, a page of offices at a time (keyset):
+    two queries whatever the number of offices."""
     page = keyset_page(offices.values("id", "code", "name", "kind"), order=("kind", "name", "id"), after=after)
-    current = Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True)
     counts = (
-        current.filter(office__in=[o["id"] for o in page.rows])
+        Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True)
+        .filter(office__in=[o["id"] for o in page.rows])
         .values("office_id", "dimension_code")
         .annotate(total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True)))
     )
@@ -113,23 +122,28 @@ def national_summary(*, fiscal_year: int, offices, after: str | None = None, per
                 by_dimension=per,
             )
         )
-    everywhere = current.filter(office__in=offices)
+    return NationalPage(rows=rows, after=page.after, first=page.first)
+
+
+def national_totals(*, fiscal_year: int, offices) -> NationalTotals:
+    """Indicators achieved per dimension over every office listed, how many offices are listed
+    and how many have indicators: two aggregates over every office's indicators (the page keeps
+    them for PMQA_NATIONAL_CACHE_SECONDS, as the dashboard keeps its figures)."""
+    current = Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True)
     by_dimension = {
         row["dimension_code"]: (row["achieved"], row["total"])
-        for row in everywhere.values("dimension_code").annotate(
-            total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True))
-        )
+        for row in current.filter(office__in=offices)
+        .values("dimension_code")
+        .annotate(total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True)))
     }
     listed = offices.aggregate(
         n=Count("id"), synced=Count("id", filter=Q(Exists(current.filter(office=OuterRef("pk")))))
     )
-    return NationalPage(
-        rows=rows,
+    return NationalTotals(
         totals=[by_dimension.get(code, (0, 0)) for code in DIMENSIONS],
         offices=listed["n"],
         synced=listed["synced"],
-        after=page.after,
-        first=page.first,
+        at=clock.now(),
     )
 
 

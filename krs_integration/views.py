@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -7,7 +9,7 @@ from orgprofile.access import office_for_request, offices_visible_to
 from orgprofile.models import Office
 from orgprofile.windows import current_fiscal_year
 from pmqa_site.decorators import role_required
-from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, Role
+from pmqa_site.roles import ALL_ROLES, CENTRAL_ROLES, Role, role_of
 
 from . import selectors, services
 from .contract import INDICATORS_PER_OFFICE
@@ -55,13 +57,17 @@ def office_category7(request, code):
 @role_required(*CENTRAL_ROLES)
 def national(request):
     fiscal_year = _fiscal_year(request)
-    page = (
-        selectors.national_summary(
-            fiscal_year=fiscal_year, offices=offices_visible_to(request.user), after=request.GET.get("after")
+    page = totals = None
+    if fiscal_year:
+        offices = offices_visible_to(request.user)
+        page = selectors.national_summary(fiscal_year=fiscal_year, offices=offices, after=request.GET.get("after"))
+        # Every office's figures are kept a while, as the dashboard keeps its own: they read
+        # every office's indicators, which change only when KRS is synced.
+        totals = cache.get_or_set(
+            f"krs-national-totals:{fiscal_year}:{role_of(request.user)}",
+            lambda: selectors.national_totals(fiscal_year=fiscal_year, offices=offices),
+            settings.PMQA_NATIONAL_CACHE_SECONDS,
         )
-        if fiscal_year
-        else None
-    )
     titles = selectors.dimension_titles(fiscal_year=fiscal_year) if fiscal_year else {}
     query = request.GET.copy()
     query.pop("after", None)
@@ -71,6 +77,8 @@ def national(request):
         {
             "fiscal_year": fiscal_year,
             "page": page,
+            "totals": totals,
+            "totals_seconds": settings.PMQA_NATIONAL_CACHE_SECONDS,
             "dimensions": list(titles.items()),
             "querystring": query.urlencode(),
         },

@@ -1,6 +1,9 @@
 """Category 7 pages, the national view and the admin's sync pages, through the test client."""
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from krs_integration.models import Indicator, SyncRun
@@ -171,3 +174,19 @@ def test_read_pages_are_get_only(client_for, admin_user, staff, office, catalogu
         assert client_for(user).post(url).status_code == 405, url
     assert client_for(admin_user).get(reverse("krs:sync")).status_code == 405
     assert SyncRun.objects.count() == 1
+
+
+def test_every_office_totals_are_kept_a_while_and_the_page_says_when(
+    admin_sync, krs, catalogue, office, reviewer, client_for
+):
+    admin_sync(office)
+    client = client_for(reviewer)
+    client.get(reverse("krs:national"))
+    with CaptureQueriesContext(connection) as kept:
+        page = client.get(reverse("krs:national")).content.decode()
+    assert "จำนวนสำนักงานและยอดรวมทุกสำนักงาน ณ" in page and "(อ่านใหม่ทุก 60 วินาที)" in page
+    cache.clear()
+    with CaptureQueriesContext(connection) as read_again:
+        client.get(reverse("krs:national"))
+    # The per-dimension aggregate over every office and the count of offices with indicators.
+    assert len(read_again) - len(kept) >= 2

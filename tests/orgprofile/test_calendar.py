@@ -102,3 +102,13 @@ def test_an_unreachable_cache_reads_the_database(year, admin_user, office):
             kept = calendar()
     assert kept.window(None).office_closes_at == CLOSE
     assert len(queries) == 3  # years, windows, extensions: read every time until the cache is back
+
+
+def test_a_change_that_cannot_be_announced_is_refused_whole(year, admin_user):
+    """With the cache unreachable, a process could keep the old window: the change is rolled
+    back instead, and the admin tries again when Redis is back."""
+    _set(year, admin_user, CLOSE)
+    with mock.patch.object(kept_calendar.cache, "set", side_effect=ConnectionError("redis down")):
+        with pytest.raises(ConnectionError):
+            _set(year, admin_user, CLOSE - timedelta(days=3))
+    assert ReportingWindow.objects.get().office_closes_at == CLOSE
