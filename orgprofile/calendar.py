@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -30,11 +31,14 @@ from pmqa_site import clock
 from .models import FiscalYear, ReportingWindow, WindowExtension
 
 VERSION_KEY = "calendar:version"
-KEEP_SECONDS = 10 * 60  # a safety net only: every change replaces the version at once
+# A safety net only (every change replaces the version at once): what a change that could
+# not be announced (a migrate while Redis was down) leaves behind lasts no longer than this.
+KEEP_SECONDS = 10 * 60
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-_memo: dict[str, tuple[str, object]] = {}  # name -> (version, value): this process's copy
+# name -> (version, value, until): this process's copy, never older than KEEP_SECONDS
+_memo: dict[str, tuple[str, object, float]] = {}
 
 
 def _version() -> str:
@@ -61,7 +65,7 @@ def calendar_kept(name: str, build: Callable[[], T]) -> T:
         logger.warning("calendar read from the database: the cache cannot be reached", exc_info=True)
         return build()
     memo = _memo.get(name)
-    if memo is not None and memo[0] == version:
+    if memo is not None and memo[0] == version and memo[2] > time.monotonic():
         return memo[1]
     key = f"calendar:{version}:{name}"
     try:
@@ -72,7 +76,7 @@ def calendar_kept(name: str, build: Callable[[], T]) -> T:
     except Exception:
         logger.warning("calendar read from the database: the cache cannot be reached", exc_info=True)
         return build()
-    _memo[name] = (version, value)
+    _memo[name] = (version, value, time.monotonic() + KEEP_SECONDS)
     return value
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from .calendar import calendar_kept
 from .models import Office, Profile, ProfileAnswer, ProfileQuestion, ProfileQuestionSet
 
 # --- Organisation profile -------------------------------------------------------------------
@@ -21,12 +22,18 @@ def profile_for(*, office: Office, fiscal_year: int) -> Profile | None:
 _ANSWERED = Q(not_applicable=True) | ~Q(html="")
 
 
-def profile_progress(*, office: Office, fiscal_year: int) -> tuple[int, int]:
-    """(questions answered, questions asked) for the office home. Three small queries."""
+def _questions_asked(fiscal_year: int) -> tuple[int]:
     question_set = profile_question_set_for(fiscal_year=fiscal_year)
-    if question_set is None:
+    return (question_set.questions.count() if question_set is not None else 0,)
+
+
+def profile_progress(*, office: Office, fiscal_year: int) -> tuple[int, int]:
+    """(questions answered, questions asked) for the office home: one small query, the number
+    of questions being kept with the calendar (calendar.py; a change of the questions
+    replaces it)."""
+    (total,) = calendar_kept(f"profile-questions:{fiscal_year}", lambda: _questions_asked(fiscal_year))
+    if not total:
         return 0, 0
-    total = question_set.questions.count()
     answered = (
         ProfileAnswer.objects.filter(profile__office=office, profile__fiscal_year=fiscal_year).filter(_ANSWERED).count()
     )
