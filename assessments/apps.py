@@ -15,7 +15,8 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("การประเมินตนเอง PMQA 4.0")
 
     def ready(self):
-        # The list of catalogues is kept with the calendar (views/years_nav.py): read again
-        # after any change of a catalogue row, however made.
-        for signal in (post_save, post_delete):
-            signal.connect(_calendar_changed, sender="assessments.Catalogue", dispatch_uid="pmqa-calendar-catalogue")
+        # The list of catalogues and the titles of 7.1-7.6 are kept with the calendar
+        # (orgprofile/calendar.py): read again after any change of their rows, however made.
+        for model in ("Catalogue", "ResultDimension"):
+            for signal in (post_save, post_delete):
+                signal.connect(_calendar_changed, sender=f"assessments.{model}", dispatch_uid=f"pmqa-calendar-{model}")

@@ -7,6 +7,7 @@ from datetime import datetime
 from django.db.models import Case, Count, Exists, OuterRef, Q, When
 
 from assessments.models import ResultDimension
+from orgprofile.calendar import calendar_kept
 from orgprofile.models import Office
 from pmqa_site import clock
 from pmqa_site.paging import keyset_page
@@ -26,10 +27,15 @@ class DimensionGroup:
         return sum(1 for i in self.indicators if i.achieved)
 
 
-def dimension_titles(*, fiscal_year: int) -> dict[str, str]:
-    """Titles of 7.1-7.6 from the catalogue of that year (the code alone if none is loaded)."""
+def _dimension_titles(fiscal_year: int) -> dict[str, str]:
     titles = dict(ResultDimension.objects.filter(catalogue__fiscal_year=fiscal_year).values_list("code", "title"))
     return {code: titles.get(code, "") for code in DIMENSIONS}
+
+
+def dimension_titles(*, fiscal_year: int) -> dict[str, str]:
+    """Titles of 7.1-7.6 from the catalogue of that year (the code alone if none is loaded),
+    kept with the calendar like the catalogues (a change of a catalogue replaces it)."""
+    return calendar_kept(f"dimension-titles:{fiscal_year}", lambda: _dimension_titles(fiscal_year))
 
 
 def office_category7(*, office: Office, fiscal_year: int) -> list[DimensionGroup]:
