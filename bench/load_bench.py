@@ -101,8 +101,8 @@ def login(base, username) -> requests.Session:
     return session
 
 
-def office_day(base, session, rec: Recorder, subitem: str, autosaves: int):
-    url = f"{base}/office/subitem/{subitem}/"
+def office_day(base, session, rec: Recorder, code: str, subitem: str, autosaves: int):
+    url = f"{base}/offices/{code}/subitem/{subitem}/"
     page = rec.call("open sub-item page", session.get, url)
     if page is None or page.status_code != 200:
         return
@@ -209,7 +209,7 @@ def main() -> int:
         with ThreadPoolExecutor(max_workers=args.concurrency + args.reviewers) as pool:
             jobs = [pool.submit(reviewer_reads, base, s, rec, 20) for s in reviewers]
             jobs += [
-                pool.submit(office_day, base, s, rec, subitems[i % len(subitems)], args.autosaves)
+                pool.submit(office_day, base, s, rec, f"B{i:04d}", subitems[i % len(subitems)], args.autosaves)
                 for i, s in enumerate(offices)
             ]
             for job in jobs:
