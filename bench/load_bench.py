@@ -51,7 +51,9 @@ SEED = """
 from orgprofile.models import Office
 from pmqa_site.roles import Role
 from orgprofile.services import user_create
+from orgprofile.windows import demo_window_ensure
 import os
+demo_window_ensure()  # a year whose window no admin has set is closed to offices
 n, reviewers = int(os.environ["BENCH_OFFICES"]), int(os.environ["BENCH_REVIEWERS"])
 Office.objects.bulk_create(
     Office(code=f"B{i:04d}", name=f"สำนักงานทดสอบภาระ {i}", kind="spm" if i % 4 == 0 else "spp",
