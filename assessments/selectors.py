@@ -31,6 +31,7 @@ from .models import (
     SubItem,
     SubItemReport,
 )
+from .queue_cache import queue_counts_kept
 
 
 def _catalogues() -> list[Catalogue]:
@@ -492,7 +493,10 @@ def review_queue(
         offices = offices.filter(kind=kind)
     if category:
         base = base.filter(subitem__category__number=category)
-    counts = queue_counts(catalogue=catalogue, offices=offices, category=category)
+    counts = queue_counts_kept(
+        f"{catalogue.pk if catalogue else ''}:{kind}:{category or ''}:{search.casefold()}",
+        lambda: queue_counts(catalogue=catalogue, offices=offices, category=category),
+    )
     states = [state] if state else list(QUEUE_STATES)
     total = sum(counts[s] for s in states)
     rows = base.filter(state__in=states).annotate(since=Coalesce("state_changed_at", "updated_at"))

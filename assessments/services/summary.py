@@ -28,6 +28,7 @@ from ..models import (
     ReviewState,
     SubItemReport,
 )
+from ..queue_cache import queue_counts_changed
 
 REPORT_COLUMNS = ("subitem_id", "state", "level", "answered", "done", "state_changed_at")
 # Read with the reports, so that the catalogue's shape (held in process memory) costs no query.
@@ -153,10 +154,21 @@ def summary_refresh(*, assessment_id: int) -> AssessmentSummary:
             pk, year, loaded_at = rows[0][-len(CATALOGUE_COLUMNS) :]
             shape = catalogue_shape(Catalogue(pk=pk, fiscal_year=year, loaded_at=loaded_at))
             width = len(REPORT_COLUMNS)
+            before = _state_figures(summary)
             for name, value in summarise(_layout(shape), (row[:width] for row in rows)).items():
                 setattr(summary, name, value)
             summary.save()
+            if _state_figures(summary) != before:
+                queue_counts_changed()
         return summary
+
+
+def _state_figures(summary: AssessmentSummary) -> tuple:
+    """What the reviewers' queue counts read of a summary: its states, overall and per category."""
+    return (
+        tuple(getattr(summary, state) for state in ReviewState.values),
+        {number: figures.get("states") for number, figures in (summary.categories or {}).items()},
+    )
 
 
 def summaries_rebuild(*, catalogue) -> int:
@@ -180,4 +192,5 @@ def summaries_rebuild(*, catalogue) -> int:
         AssessmentSummary.objects.bulk_create(
             summaries, batch_size=1000, update_conflicts=True, unique_fields=["assessment"], update_fields=fields
         )
+        queue_counts_changed()
     return len(summaries)

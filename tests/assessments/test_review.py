@@ -244,3 +244,22 @@ def test_empty_message_is_refused(client_for, staff, office, subitem_111):
     )
     assert "กรุณาพิมพ์ข้อความก่อนส่ง" in response.content.decode()
     assert not Message.objects.exists()
+
+
+def test_kept_queue_counts_follow_every_submission_and_decision(
+    client_for, staff, reviewer, office, catalogue, subitem_111
+):
+    """The counts are kept between changes of the offices' state figures: a submission and a
+    decision are counted on the next page, through the rendered forms."""
+    queue = client_for(reviewer)
+    html = queue.get(reverse("assessments:queue")).content.decode()
+    assert 'data-count="awaiting">0<' in html
+    submit_111(office, client_for(staff), subitem_111)
+    queue = client_for(reviewer)
+    html = queue.get(reverse("assessments:queue")).content.decode()
+    assert 'data-count="awaiting">1<' in html
+    report = SubItemReport.objects.get(subitem=subitem_111)
+    queue.post(reverse("assessments:review", args=[office.code, "1.1.1"]), {"decision": "certify", "reason": ""})
+    assert SubItemReport.objects.get(pk=report.pk).state == ReviewState.CERTIFIED
+    html = queue.get(reverse("assessments:queue")).content.decode()
+    assert 'data-count="awaiting">0<' in html and 'data-count="certified">1<' in html
