@@ -105,6 +105,13 @@ $(VENV)/.bench-installed: requirements-bench.txt requirements-test.txt requireme
 
 ## The deadline rush: Locust plays every office's staff and the reviewers against gunicorn,
 ## a Celery worker, PostgreSQL and Redis on loopback. Options: BENCH_RUSH_ARGS="--seconds 300"
+## The national workbook at 245 and 2,450 offices: time, peak memory, growth (issue 12).
+## Options: make bench-export BENCH_EXPORT_ARGS="--sizes 245 --runs 5"
+.PHONY: bench-export
+bench-export: venv
+	bash scripts/need-debian.sh pg_ctlcluster:postgresql
+	$(PY) bench/export_bench.py $(BENCH_EXPORT_ARGS)
+
 .PHONY: bench-rush
 bench-rush: $(VENV)/.bench-installed
 	bash scripts/need-debian.sh wrk:wrk redis-server:redis-server pg_ctlcluster:postgresql
