@@ -67,6 +67,10 @@ def calendar_kept(name: str, build: Callable[[], T]) -> T:
     memo = _memo.get(name)
     if memo is not None and memo[0] == version and memo[2] > time.monotonic():
         return memo[1]
+    if _in_transaction():
+        # Rows read inside a transaction may be its own, not yet committed (a service that
+        # changed the calendar and reads it again) and may be rolled back: read, never kept.
+        return build()
     key = f"calendar:{version}:{name}"
     try:
         value = cache.get(key)
@@ -78,6 +82,13 @@ def calendar_kept(name: str, build: Callable[[], T]) -> T:
         return build()
     _memo[name] = (version, value, time.monotonic() + KEEP_SECONDS)
     return value
+
+
+def _in_transaction() -> bool:
+    """Inside a transaction of the product's own (a test case's outer transaction, which Django
+    marks as its own for `durable`, does not count: a test reads as a page does)."""
+    blocks = transaction.get_connection().atomic_blocks
+    return any(not getattr(block, "_from_testcase", False) for block in blocks)
 
 
 def calendar_changed() -> None:

@@ -6,7 +6,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from orgprofile import calendar as kept_calendar
@@ -112,3 +112,14 @@ def test_a_change_that_cannot_be_announced_is_refused_whole(year, admin_user):
         with pytest.raises(ConnectionError):
             _set(year, admin_user, CLOSE - timedelta(days=3))
     assert ReportingWindow.objects.get().office_closes_at == CLOSE
+
+
+def test_what_a_transaction_reads_is_never_kept(year, admin_user):
+    """Read inside the transaction that changed the calendar, before it commits: not kept, so a
+    rollback leaves nothing behind and no other process sees rows not yet committed."""
+    _set(year, admin_user, CLOSE)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _set(year, admin_user, CLOSE - timedelta(days=5))
+        assert calendar().window(None).office_closes_at == CLOSE - timedelta(days=5)  # its own change
+        raise RuntimeError("rolled back")
+    assert calendar().window(None).office_closes_at == CLOSE
