@@ -11,10 +11,11 @@ summaries do not see (an office made inactive) shows within KEEP_SECONDS.
 
 import hashlib
 import logging
-import secrets
 
 from django.core.cache import cache
 from django.db import transaction
+
+from pmqa_site.versions import version_replace, version_token
 
 VERSION_KEY = "queue-counts:version"
 KEEP_SECONDS = 60
@@ -26,10 +27,7 @@ def queue_counts_kept(key: str, build):
     """build()'s counts, kept per version of the queue's state figures; built every time while
     the cache cannot be reached."""
     try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-            version = cache.get(VERSION_KEY)
+        version = version_token(VERSION_KEY)
         full_key = f"queue-counts:{version}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
         counts = cache.get(full_key)
         if counts is None:
@@ -46,7 +44,7 @@ def queue_counts_changed() -> None:
 
     def replace():
         try:
-            cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+            version_replace(VERSION_KEY)
         except Exception:  # the counts kept there expire within KEEP_SECONDS
             logger.warning("queue counts not replaced: the cache cannot be reached", exc_info=True)
 

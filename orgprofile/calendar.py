@@ -17,7 +17,6 @@ of `assessments`), and call `calendar_changed()` when those change.
 from __future__ import annotations
 
 import logging
-import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from pmqa_site import clock
+from pmqa_site.versions import version_replace, version_token
 
 from .models import FiscalYear, ReportingWindow, WindowExtension
 
@@ -46,10 +46,7 @@ def _version() -> str:
     scope = clock.request_scope()
     if scope is not None and VERSION_KEY in scope:
         return scope[VERSION_KEY]
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
-        version = cache.get(VERSION_KEY)
+    version = version_token(VERSION_KEY)
     if scope is not None:
         scope[VERSION_KEY] = version
     return version
@@ -97,7 +94,7 @@ def calendar_changed() -> None:
     before the commit."""
 
     def replace():
-        cache.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version_replace(VERSION_KEY)
         scope = clock.request_scope()
         if scope is not None:  # this request reads the changed calendar from now on
             scope.pop(VERSION_KEY, None)
