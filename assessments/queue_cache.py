@@ -1,12 +1,19 @@
-"""The reviewers' queue counts (sub-items per review state), kept in the cache between the
-writes that change them.
+"""What the reviewers' queue page reads across every office, kept in the cache between the
+writes that change it:
 
-The counts are one aggregate over every office's summary row: cheap, but the queue page's
-largest read. They change only when some office's state figures change: `summary_refresh`
-and `summaries_rebuild` call `queue_counts_changed()`, which replaces the version token when
-the transaction commits. Counts are stored under the token read *before* they were computed,
-so counts computed from rows older than a change are never served after it. A change the
-summaries do not see (an office made inactive) shows within KEEP_SECONDS.
+- the counts per review state: one aggregate over every office's summary row, which changes
+  only when some office's state figures change (`summary_refresh` and `summaries_rebuild`
+  call `queue_counts_changed()`);
+- the conversations with office messages no reviewer has read yet, which change when a
+  message is posted or a reviewer reads one (`message_post` and `conversation_mark_read`
+  call `unread_changed()`).
+
+Each is kept under a version token that the writer replaces when its transaction commits
+(and once at once, so a reader inside it does not see the old one). A value is stored under
+the token read *before* it was computed, so a value computed from rows older than a change is
+never served after it. A change no writer above sees (an office made inactive, a row edited
+in the database) shows within KEEP_SECONDS. While the cache cannot be reached, every read
+goes to the database.
 """
 
 import hashlib
@@ -15,38 +22,55 @@ import logging
 from django.core.cache import cache
 from django.db import transaction
 
-from pmqa_site.versions import version_replace, version_token
+from pmqa_site.versions import register, version_replace, version_token
 
-VERSION_KEY = "queue-counts:version"
+COUNTS_VERSION_KEY = register("queue-counts:version")
+UNREAD_VERSION_KEY = register("queue-unread:version")
 KEEP_SECONDS = 60
 
 logger = logging.getLogger(__name__)
 
 
-def queue_counts_kept(key: str, build):
-    """build()'s counts, kept per version of the queue's state figures; built every time while
-    the cache cannot be reached."""
+def _kept(version_key: str, key: str, build):
     try:
-        version = version_token(VERSION_KEY)
-        full_key = f"queue-counts:{version}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-        counts = cache.get(full_key)
-        if counts is None:
-            counts = build()
-            cache.set(full_key, counts, KEEP_SECONDS)
-        return counts
+        version = version_token(version_key)
+        full_key = f"{version_key}:{version}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+        value = cache.get(full_key)
+        if value is None:
+            value = build()
+            cache.set(full_key, value, KEEP_SECONDS)
+        return value
     except Exception:
-        logger.warning("queue counts read from the database: the cache cannot be reached", exc_info=True)
+        logger.warning("%s read from the database: the cache cannot be reached", version_key, exc_info=True)
         return build()
+
+
+def _changed(version_key: str) -> None:
+    def replace():
+        try:
+            version_replace(version_key)
+        except Exception:  # what is kept there expires within KEEP_SECONDS
+            logger.warning("%s not replaced: the cache cannot be reached", version_key, exc_info=True)
+
+    replace()
+    transaction.on_commit(replace)
+
+
+def queue_counts_kept(key: str, build):
+    """build()'s counts, kept per version of the queue's state figures."""
+    return _kept(COUNTS_VERSION_KEY, key, build)
 
 
 def queue_counts_changed() -> None:
     """Some office's state figures changed: the kept counts are read again, from the commit on."""
+    _changed(COUNTS_VERSION_KEY)
 
-    def replace():
-        try:
-            version_replace(VERSION_KEY)
-        except Exception:  # the counts kept there expire within KEEP_SECONDS
-            logger.warning("queue counts not replaced: the cache cannot be reached", exc_info=True)
 
-    replace()
-    transaction.on_commit(replace)
+def unread_kept(key: str, build):
+    """build()'s list of conversations the central office has not read, kept per version."""
+    return _kept(UNREAD_VERSION_KEY, key, build)
+
+
+def unread_changed() -> None:
+    """A message was posted or read: the kept unread list is read again, from the commit on."""
+    _changed(UNREAD_VERSION_KEY)

@@ -31,7 +31,7 @@ from .models import (
     SubItem,
     SubItemReport,
 )
-from .queue_cache import queue_counts_kept
+from .queue_cache import queue_counts_kept, unread_kept
 
 
 def _catalogues() -> list[Catalogue]:
@@ -524,8 +524,15 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
     """Sub-item reports whose conversation has messages from the other side this side has not
     read (their office code and sub-item number loaded). Starts from the other side's
     messages (of one office when given), so that its cost follows the messages, not every
-    report of the year. At most three queries; one small one for an office with no message
-    from the other side."""
+    report of the year. One query for the central side, whose answer is kept between the writes
+    that change it (queue_cache.py); for an office, at most three, and one small one when it
+    has no message from the other side."""
+    if office is None and side == Message.Side.CENTRAL:  # every reviewer's queue page reads it
+        return unread_kept(str(limit), lambda: _unread(side=side, office=None, limit=limit))
+    return _unread(side=side, office=office, limit=limit)
+
+
+def _unread(*, side: str, office, limit: int) -> list[SubItemReport]:
     other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
     messages = Message.objects.filter(side=other)
     if office is not None:
@@ -535,17 +542,19 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
             return []
         read = dict(ConversationRead.objects.filter(report_id__in=last, side=side).values_list("report_id", "read_at"))
         unread = [report for report, at in last.items() if read.get(report) is None or at > read[report]]
+        if not unread:
+            return []
     else:
         read_since = ConversationRead.objects.filter(
             report=OuterRef("report_id"), side=side, read_at__gte=OuterRef("created_at")
         )
-        unread = messages.exclude(Exists(read_since)).values("report_id")
+        unread = messages.exclude(Exists(read_since)).values("report_id")  # a subquery: one SQL in all
     reports = (
         SubItemReport.objects.filter(pk__in=unread)
         .select_related("assessment__office", "subitem")
         .only("updated_at", "assessment__office__code", "subitem__number")
     )
-    return list(reports.order_by("-updated_at")[:limit]) if unread else []
+    return list(reports.order_by("-updated_at")[:limit])
 
 
 # --- Year after year -----------------------------------------------------------------------------

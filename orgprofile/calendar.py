@@ -25,12 +25,11 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
-from pmqa_site import clock
-from pmqa_site.versions import version_replace, version_token
+from pmqa_site.versions import register, version_replace, version_token
 
 from .models import FiscalYear, ReportingWindow, WindowExtension
 
-VERSION_KEY = "calendar:version"
+VERSION_KEY = register("calendar:version")
 # A safety net only (every change replaces the version at once): what a change that could
 # not be announced (a migrate while Redis was down) leaves behind lasts no longer than this.
 KEEP_SECONDS = 10 * 60
@@ -43,13 +42,7 @@ _memo: dict[str, tuple[str, object, float]] = {}
 
 def _version() -> str:
     """The calendar's version token: read once per request (a request sees one calendar)."""
-    scope = clock.request_scope()
-    if scope is not None and VERSION_KEY in scope:
-        return scope[VERSION_KEY]
-    version = version_token(VERSION_KEY)
-    if scope is not None:
-        scope[VERSION_KEY] = version
-    return version
+    return version_token(VERSION_KEY)
 
 
 def calendar_kept(name: str, build: Callable[[], T]) -> T:
@@ -94,10 +87,7 @@ def calendar_changed() -> None:
     before the commit."""
 
     def replace():
-        version_replace(VERSION_KEY)
-        scope = clock.request_scope()
-        if scope is not None:  # this request reads the changed calendar from now on
-            scope.pop(VERSION_KEY, None)
+        version_replace(VERSION_KEY)  # this request, too, reads the changed calendar from now on
 
     replace()
     transaction.on_commit(replace)

@@ -72,7 +72,8 @@ def format_thai_datetime(value, *, short: bool = True) -> str:
     if not value:
         return ""
     value = local(value)
-    return f"{format_thai_date(value, short=short)} {value:%H:%M} น."
+    months = MONTHS_SHORT if short else MONTHS
+    return f"{value.day} {months[value.month - 1]} {be_year(value.year)} {value.hour:02d}:{value.minute:02d} น."
 
 
 def format_numeric_datetime(value) -> str:

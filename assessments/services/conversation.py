@@ -14,6 +14,7 @@ from pmqa_site.roles import CENTRAL_ROLES, OFFICE_ROLES, role_of
 from pmqa_site.tasks import enqueue_on_commit
 
 from ..models import ConversationRead, Message, SubItemReport
+from ..queue_cache import unread_changed
 
 MAX_MESSAGE_CHARS = 5000
 
@@ -52,6 +53,7 @@ def message_post(*, report: SubItemReport, user, body: str) -> Message:
     body = message_check(report=report, user=user, body=body)
     message = Message.objects.create(report=report, author=user, side=side_of(user), body=body)
     conversation_mark_read(report=report, user=user)
+    unread_changed()
     enqueue_on_commit("assessments.notify_message", message.pk)
     return message
 
@@ -61,3 +63,5 @@ def conversation_mark_read(*, report: SubItemReport, user) -> None:
     if side is None:
         return
     ConversationRead.objects.update_or_create(report=report, side=side, defaults={"read_at": timezone.now()})
+    if side == Message.Side.CENTRAL:  # the reviewers' kept list of unread conversations
+        unread_changed()

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -263,3 +265,27 @@ def test_kept_queue_counts_follow_every_submission_and_decision(
     assert SubItemReport.objects.get(pk=report.pk).state == ReviewState.CERTIFIED
     html = queue.get(reverse("assessments:queue")).content.decode()
     assert 'data-count="awaiting">0<' in html and 'data-count="certified">1<' in html
+
+
+def test_kept_unread_list_follows_every_message_and_read(client_for, staff, reviewer, office, subitem_111):
+    """The queue's list of unread office messages is kept between the writes that change it:
+    a message from the office shows on the next page, a reviewer reading it clears it, and a
+    second read of the page asks the database nothing about conversations."""
+    report = make_report(office, subitem_111, ReviewState.AWAITING)
+    send = reverse("evidence:message-send", args=[office.code, "1.1.1"])
+
+    def queue():
+        return client_for(reviewer)  # one test client: the reviewer signs in again after the office
+
+    assert "ข้อความจากสำนักงานที่ยังไม่ได้อ่าน" not in queue().get(reverse("assessments:queue")).content.decode()
+    client_for(staff).post(send, {"body": "แนบเอกสารเพิ่มแล้ว"})
+    html = queue().get(reverse("assessments:queue")).content.decode()
+    assert "ข้อความจากสำนักงานที่ยังไม่ได้อ่าน" in html and f"{office.code} 1.1.1" in html
+    with CaptureQueriesContext(connection) as again:
+        assert f"{office.code} 1.1.1" in queue().get(reverse("assessments:queue")).content.decode()
+    assert not [q for q in again.captured_queries if "assessments_message" in q["sql"]]
+    queue().get(reverse("assessments:review", args=[office.code, "1.1.1"]))  # the reviewer reads it
+    assert "ข้อความจากสำนักงานที่ยังไม่ได้อ่าน" not in queue().get(reverse("assessments:queue")).content.decode()
+    client_for(staff).post(send, {"body": "แก้ไขตามคำแนะนำแล้ว"})
+    assert f"{office.code} 1.1.1" in queue().get(reverse("assessments:queue")).content.decode()
+    assert Message.objects.filter(report=report).count() == 2
