@@ -9,7 +9,8 @@ from django.db.models.functions import Cast, Coalesce
 from orgprofile.calendar import calendar, calendar_kept
 from orgprofile.models import Office
 from pmqa_site import clock
-from pmqa_site.paging import keyset_page
+from pmqa_site.paging import keyset_page, keyset_rows
+from pmqa_site.prepared import prepared_values
 
 from . import scoring
 from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
@@ -468,6 +469,28 @@ def queue_counts(*, catalogue, offices, category: int | None = None) -> dict[str
     return counts
 
 
+QUEUE_ORDER = ("since", "id")  # longest-waiting first; the id makes the order total
+QUEUE_PER_PAGE = 50
+
+
+def _queue_rows(catalogue_id, states, *, kind: str = "", category: int | None = None):
+    rows = SubItemReport.objects.filter(assessment__catalogue_id=catalogue_id, state__in=states)
+    if kind:
+        rows = rows.filter(assessment__office__kind=kind)
+    if category:
+        rows = rows.filter(subitem__category__number=category)
+    return rows.annotate(since=Coalesce("state_changed_at", "updated_at")).values(
+        "id",
+        "state",
+        "since",
+        "assessment__office__code",
+        "assessment__office__name",
+        "assessment__office__kind",
+        "subitem__number",
+        "subitem__title",
+    )
+
+
 def review_queue(
     *,
     state: str | None = None,
@@ -482,38 +505,34 @@ def review_queue(
     come from one aggregate; `search` matches an office's code or a part of its name.
     `catalogue`: the year shown (default: the current year's)."""
     catalogue = catalogue or current_catalogue()
-    base = SubItemReport.objects.filter(assessment__catalogue=catalogue)
     offices = Office.objects.filter(is_active=True)
     if search:
-        match = Q(code__iexact=search) | Q(name__icontains=search)
-        offices = offices.filter(match)
-        base = base.filter(assessment__office__in=offices)
+        offices = offices.filter(Q(code__iexact=search) | Q(name__icontains=search))
     if kind:
-        base = base.filter(assessment__office__kind=kind)
         offices = offices.filter(kind=kind)
-    if category:
-        base = base.filter(subitem__category__number=category)
     counts = queue_counts_kept(
         f"{catalogue.pk if catalogue else ''}:{kind}:{category or ''}:{search.casefold()}",
         lambda: queue_counts(catalogue=catalogue, offices=offices, category=category),
     )
     states = [state] if state else list(QUEUE_STATES)
     total = sum(counts[s] for s in states)
-    rows = base.filter(state__in=states).annotate(since=Coalesce("state_changed_at", "updated_at"))
-    page = keyset_page(
-        rows.values(
-            "id",
-            "state",
-            "since",
-            "assessment__office__code",
-            "assessment__office__name",
-            "assessment__office__kind",
-            "subitem__number",
-            "subitem__title",
-        ),
-        order=("since", "id"),
-        after=after,
-    )
+    if not search and not after and catalogue is not None:
+        # The page every reviewer opens first: its SQL is written once per process.
+        args = (catalogue.pk, *([kind] if kind else []), *([category] if category else []), *states)
+
+        def first_page(catalogue_id, *rest):
+            rest = list(rest)
+            kind_, category_ = (rest.pop(0) if kind else ""), (rest.pop(0) if category else None)
+            rows = _queue_rows(catalogue_id, rest, kind=kind_, category=category_)
+            return rows.order_by(*QUEUE_ORDER)[: QUEUE_PER_PAGE + 1]
+
+        rows = prepared_values(("review-queue", len(states), bool(kind), bool(category)), first_page, *args)
+        page = keyset_rows(rows, order=QUEUE_ORDER, per_page=QUEUE_PER_PAGE)
+    else:
+        rows = _queue_rows(catalogue.pk if catalogue else None, states, kind=kind, category=category)
+        if search:
+            rows = rows.filter(assessment__office__in=offices)
+        page = keyset_page(rows, order=QUEUE_ORDER, after=after, per_page=QUEUE_PER_PAGE)
     now = clock.now()
     for row in page.rows:
         row["waited"] = now - row["since"]

@@ -55,11 +55,17 @@ def keyset_page(queryset: QuerySet, *, order: tuple[str, ...], after: str | None
     rows = queryset.order_by(*order)
     if values is not None:
         rows = rows.filter(_after(order, values))
-    rows = list(rows[: per_page + 1])
+    return keyset_rows(list(rows[: per_page + 1]), order=order, per_page=per_page, first=values is None)
+
+
+def keyset_rows(rows: list, *, order: tuple[str, ...], per_page: int = 50, first: bool = True) -> KeysetPage:
+    """The page made of `rows`, the first per_page + 1 rows in the order of `order` (read by
+    the caller, such as a prepared read of the first page; the one past the page tells
+    whether there is a next one)."""
     more = len(rows) > per_page
     rows = rows[:per_page]
     cursor = None
     if more:
         last = rows[-1]
         cursor = _encode([last[name] if isinstance(last, dict) else getattr(last, name) for name in order])
-    return KeysetPage(rows=rows, after=cursor, first=values is None)
+    return KeysetPage(rows=rows, after=cursor, first=first)

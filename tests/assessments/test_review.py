@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 

@@ -1,0 +1,99 @@
+"""Reads whose SQL the ORM writes once per process: the busiest pages run the same few
+queries with other values on every request, and on them building and compiling a queryset
+cost more than the database took to answer it (README, "Page costs").
+
+    rows = prepared_values(
+        ("queue-page", len(states)),                    # one key per shape of the query
+        lambda catalogue, *states: SubItemReport.objects.filter(
+            assessment__catalogue_id=catalogue, state__in=states
+        ).values("id", "state").order_by("id")[:51],
+        catalogue.pk, *states,
+    )
+
+`build` is called once per key and database, with stand-in values in place of the
+arguments; the SQL it compiles to is kept, and each call runs it with the real values, its
+rows read through the backend's own converters as `values()` would. Only integers and
+strings can be arguments, and each must reach the SQL as a parameter of its own, unchanged
+(an equality or `__in`, not `__icontains`, whose parameter the ORM rewrites): a key whose
+stand-ins cannot all be found in the compiled parameters is refused when first built, so a
+misuse fails in the tests, not in front of a user. The same key must always build the same
+shape: a different shape needs a different key.
+`tests/pmqa_site/test_prepared.py` holds the rows equal to the ORM's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import QuerySet
+
+# Stand-ins for the arguments while the SQL is written. Integers within every integer
+# field's range (Django turns a lookup on a value out of its field's range into no SQL at
+# all); strings no form accepts.
+_INT_BASE = 32_700
+
+
+def _stand_in(index: int, value):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise ImproperlyConfigured(f"prepared_values takes integers and strings only, not {type(value).__name__}")
+    return _INT_BASE + index if isinstance(value, int) else f"\ufffeprepared-{index}\ufffe"
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple  # ("arg", index) or ("constant", value), in the SQL's order
+    compiler: object
+    names: tuple[str, ...]
+
+
+_kept: dict[tuple, _Compiled] = {}
+
+
+def _compile(build: Callable[..., QuerySet], args: tuple, using: str | None) -> _Compiled:
+    stand_ins = [_stand_in(i, value) for i, value in enumerate(args)]
+    queryset = build(*stand_ins)
+    if using is not None:
+        queryset = queryset.using(using)
+    query = queryset.query
+    if not query.values_select and not query.annotation_select and not query.selected:
+        raise ImproperlyConfigured("prepared_values needs a values() queryset")
+    compiler = query.get_compiler(queryset.db)
+    sql, raw = compiler.as_sql()
+    where = {stand_in: i for i, stand_in in enumerate(stand_ins)}
+    params, found = [], set()
+    for value in raw:
+        index = where.get(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+        if index is not None:
+            params.append(("arg", index))
+            found.add(index)
+        elif isinstance(value, str) and "\ufffeprepared-" in value:
+            raise ImproperlyConfigured(f"an argument of prepared_values reaches the SQL rewritten: {value!r}")
+        else:
+            params.append(("constant", value))
+    if found != set(range(len(args))):
+        raise ImproperlyConfigured("an argument of prepared_values does not reach the SQL as a parameter")
+    names = (
+        tuple(query.selected)
+        if query.selected
+        else (*query.extra_select, *query.values_select, *query.annotation_select)
+    )
+    return _Compiled(sql=sql, params=tuple(params), compiler=compiler, names=names)
+
+
+def prepared_values(key: tuple, build: Callable[..., QuerySet], *args, using: str | None = None) -> list[dict]:
+    """The rows of `build(*args)` (a values() queryset) as dicts, its SQL compiled once per key."""
+    compiled = _kept.get((key, using))
+    if compiled is None:
+        compiled = _kept[(key, using)] = _compile(build, args, using)
+    params = [args[value] if kind == "arg" else value for kind, value in compiled.params]
+    with connections[compiled.compiler.using].cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    width = compiled.compiler.col_count
+    converted = compiled.compiler.results_iter(results=[[row[:width] for row in rows]])
+    names = compiled.names
+    return [dict(zip(names, row, strict=True)) for row in converted]
