@@ -324,6 +324,14 @@ def subitem_form_detail(*, subitem: SubItem) -> SubItemDetail:
     )
 
 
+# An answer text's columns the page reads, in the model's order (as Model.from_db takes them).
+TEXT_COLUMNS = tuple(
+    f.attname
+    for f in AnswerText._meta.concrete_fields
+    if f.attname in {"id", "report_id", "field_id", "text", "carried_from"}
+)
+
+
 def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     """The sub-item page's data: checklist by level, the office's values and answer texts."""
     shape = catalogue_shape(subitem.catalogue)
@@ -340,16 +348,24 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     texts: dict[int, AnswerText] = {}
     carried: dict[int, int] = {}
     if report is not None:
-        for item_id, value, carried_from in ChecklistAnswer.objects.filter(report=report).values_list(
-            "item_id", "value", "carried_from"
+        # Read on every open and every save of a sub-item: SQL written once per process.
+        for row in prepared_values(
+            ("subitem-checklist",),
+            lambda report_id: ChecklistAnswer.objects.filter(report_id=report_id).values(
+                "item_id", "value", "carried_from"
+            ),
+            report.pk,
         ):
-            values[item_id] = value
-            if carried_from:
-                carried[item_id] = carried_from
-        texts = {
-            t.field_id: t
-            for t in AnswerText.objects.filter(report=report).only("field_id", "text", "report_id", "carried_from")
-        }
+            values[row["item_id"]] = row["value"]
+            if row["carried_from"]:
+                carried[row["item_id"]] = row["carried_from"]
+        text_rows = prepared_values(
+            ("subitem-texts",),
+            lambda report_id: AnswerText.objects.filter(report_id=report_id).values(*TEXT_COLUMNS),
+            report.pk,
+        )
+        db = AnswerText.objects.db
+        texts = {row["field_id"]: AnswerText.from_db(db, TEXT_COLUMNS, list(row.values())) for row in text_rows}
     required_ids = shape.required_field_ids
     filled = sum(1 for fid, t in texts.items() if fid in required_ids and t.text.strip())
     status = SubItemStatus(

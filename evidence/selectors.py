@@ -10,6 +10,7 @@ from assessments.catalogue_cache import KindShape, catalogue_shape
 from assessments.models import SubItemReport
 from assessments.selectors import GENERATED_EVIDENCE_KIND, generated_answer_form_available
 from orgprofile.windows import current_fiscal_year as fiscal_year_now
+from pmqa_site.prepared import prepared_values
 
 from .models import Evidence, EvidenceAbsence, EvidenceEvent, EvidenceSource, EvidenceState
 from .validation import budget_bytes, human_size, photo_max_bytes
@@ -145,7 +146,14 @@ def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
     for item in items:
         if item.superseded_at is None and item.state in (EvidenceState.PENDING, EvidenceState.VALID):
             files_by_kind[item.kind.code] = files_by_kind.get(item.kind.code, 0) + 1
-    absent = dict(EvidenceAbsence.objects.filter(report=report).values_list("kind__code", "reason"))
+    absent = {
+        row["kind__code"]: row["reason"]
+        for row in prepared_values(  # on every sub-item page: SQL written once per process
+            ("evidence-absent",),
+            lambda report_id: EvidenceAbsence.objects.filter(report_id=report_id).values("kind__code", "reason"),
+            report.pk,
+        )
+    }
     required = len(catalogue_shape(report.subitem.catalogue).required_field_ids)
     return EvidencePanel(
         items=items,
