@@ -27,6 +27,7 @@ from .models import (
     ConversationRead,
     Level,
     Message,
+    Notification,
     ReviewEvent,
     ReviewState,
     SubItem,
@@ -213,8 +214,22 @@ def assessment_overview(
     required = len(shape.required_field_ids)
     years = [catalogue.pk] + ([previous.pk] if previous is not None else [])
     reports, previous_reports = {}, {}
-    for row in SubItemReport.objects.filter(assessment__office=office, assessment__catalogue__in=years).values(
-        "subitem_id", "assessment_id", "assessment__catalogue_id", "state", "answered", "done", "level", "fields_filled"
+    for row in prepared_values(  # the office home and category pages: SQL written once per process
+        ("overview", len(years)),
+        lambda office_id, *years: SubItemReport.objects.filter(
+            assessment__office_id=office_id, assessment__catalogue_id__in=years
+        ).values(
+            "subitem_id",
+            "assessment_id",
+            "assessment__catalogue_id",
+            "state",
+            "answered",
+            "done",
+            "level",
+            "fields_filled",
+        ),
+        office.pk,
+        *years,
     ):
         own = row["assessment__catalogue_id"] == catalogue.pk
         (reports if own else previous_reports)[row["subitem_id"]] = row
@@ -555,6 +570,20 @@ def review_queue(
     return QueuePage(rows=page.rows, counts=counts, total=total, after=page.after, first=page.first)
 
 
+def latest_notifications(*, user, limit: int = 5) -> list[dict]:
+    """The user's latest notifications (date, subject, link, text), newest first: on every
+    office home, so its SQL is written once per process."""
+    return prepared_values(
+        ("notifications", limit),
+        lambda user_id: (
+            Notification.objects.filter(user_id=user_id)
+            .order_by("-created_at")
+            .values("created_at", "subject", "url", "body")[:limit]
+        ),
+        user.pk,
+    )
+
+
 def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[SubItemReport]:
     """Sub-item reports whose conversation has messages from the other side this side has not
     read (their office code and sub-item number loaded). Starts from the other side's
@@ -570,9 +599,20 @@ def unread_conversations(*, side: str, office=None, limit: int = 20) -> list[Sub
 def _unread(*, side: str, office, limit: int) -> list[SubItemReport]:
     other = Message.Side.CENTRAL if side == Message.Side.OFFICE else Message.Side.OFFICE
     messages = Message.objects.filter(side=other)
-    if office is not None:
-        messages = messages.filter(report__assessment__office_id=office.pk)
-        last = dict(messages.values_list("report_id").annotate(last=Max("created_at")).order_by())
+    if office is not None:  # on every office home: SQL written once per process
+        last = {
+            row["report_id"]: row["last"]
+            for row in prepared_values(
+                ("unread-office", other),
+                lambda office_id: (
+                    messages.filter(report__assessment__office_id=office_id)
+                    .values("report_id")
+                    .annotate(last=Max("created_at"))
+                    .order_by()
+                ),
+                office.pk,
+            )
+        }
         if not last:
             return []
         read = dict(ConversationRead.objects.filter(report_id__in=last, side=side).values_list("report_id", "read_at"))

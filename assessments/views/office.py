@@ -20,6 +20,7 @@ from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, ReviewEvent, ReviewState, SubItem
 from ..selectors import (
     assessment_overview,
+    latest_notifications,
     office_year_over_year,
     subitem_detail,
     subitem_form_detail,
@@ -67,7 +68,7 @@ def office_home(request, code):
             "window": window,
             "own": own,
             "unread": unread_conversations(side=Message.Side.OFFICE, office=office) if own else [],
-            "notifications": request.user.notifications.all()[:5],
+            "notifications": latest_notifications(user=request.user),
             "can_edit": found.shown.is_current and office_may_edit(user=request.user, office=office, window=window),
             "may_carry": found.shown.is_current
             and found.previous is not None

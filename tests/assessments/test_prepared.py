@@ -6,9 +6,10 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, ReviewState, SubItem, SubItemReport
+from assessments.models import Assessment, Notification, ReviewState, SubItem, SubItemReport
 from assessments.selectors import review_queue
 from orgprofile.models import Office
 from pmqa_site import prepared
@@ -80,3 +81,18 @@ def test_the_queues_first_page_is_the_same_read_through_the_orm(catalogue, filte
     assert plain(prepared_page.rows) == plain(through_orm.rows) and prepared_page.after == through_orm.after
     assert prepared_page.rows  # every filter above has rows to show
     assert SubItem.objects.filter(catalogue=catalogue).exists() and Assessment.objects.exists()
+
+
+def test_the_office_home_lists_the_users_five_latest_notifications_newest_first(client_for, staff, office, catalogue):
+    now = timezone.now()
+    for i in range(7):
+        note = Notification.objects.create(
+            user=staff, subject=f"แจ้งเตือนที่ {i}", body="รายละเอียด <b>ตัวหนา</b>", url=f"/n/{i}/" if i % 2 else ""
+        )
+        Notification.objects.filter(pk=note.pk).update(created_at=now - timedelta(hours=10 - i))
+    html = client_for(staff).get(reverse("assessments:home", args=[office.code])).content.decode()
+    shown = html[html.index('id="notifications"') :]
+    shown = shown[: shown.index("</ul>")]
+    assert [f"แจ้งเตือนที่ {i}" in shown for i in range(7)] == [False, False, True, True, True, True, True]
+    assert shown.index("แจ้งเตือนที่ 6") < shown.index("แจ้งเตือนที่ 2")  # newest first
+    assert '<a href="/n/5/">แจ้งเตือนที่ 5</a>' in shown and "&lt;b&gt;ตัวหนา&lt;/b&gt;" in shown
