@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from playwright.sync_api import sync_playwright
 
 from orgprofile.models import Office
@@ -156,6 +156,8 @@ def _celery_connections_forgotten():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache (the password-reset throttle counts in it)."""
+    """Each test starts with an empty cache (the password-reset throttle counts in it), and
+    no piece of a page kept from another test."""
     cache.clear()
+    caches["fragments"].clear()
     yield

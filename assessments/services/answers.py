@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from orgprofile.access import office_edit_check
 from pmqa_site.errors import Stale
+from pmqa_site.prepared import prepared_values
 from pmqa_site.roles import Role, role_of
 from pmqa_site.thaidates import format_thai_datetime
 
@@ -91,8 +92,23 @@ def subitem_answers_save(
     if any(v not in (0, 1, None) for v in values.values()):
         raise ValidationError("ค่าในช่องรายการตรวจสอบต้องเป็น 1 (ดำเนินการจริง) หรือ 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")
 
-    current_values = dict(ChecklistAnswer.objects.filter(report=report).values_list("item_id", "value"))
-    current_texts = dict(AnswerText.objects.filter(report=report).values_list("field_id", "text"))
+    # Read on every autosave: SQL written once per process (pmqa_site/prepared.py).
+    current_values = {
+        row["item_id"]: row["value"]
+        for row in prepared_values(
+            ("save-values",),
+            lambda report_id: ChecklistAnswer.objects.filter(report_id=report_id).values("item_id", "value"),
+            report.pk,
+        )
+    }
+    current_texts = {
+        row["field_id"]: row["text"]
+        for row in prepared_values(
+            ("save-texts",),
+            lambda report_id: AnswerText.objects.filter(report_id=report_id).values("field_id", "text"),
+            report.pk,
+        )
+    }
 
     same_page = bool(editor_token) and editor_token == report.last_editor_token
     if base_version != report.version and not same_page and _differs(values, texts, current_values, current_texts):

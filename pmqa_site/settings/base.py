@@ -217,7 +217,11 @@ CACHES = {
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "pmqa"}
         if CACHE_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa"}
-    )
+    ),
+    # Pieces of pages that depend only on what their key names (templates/base.html: the menu
+    # of one user, role and office), kept in each process's memory: cheaper to read than to
+    # draw, and nothing to tell other processes when they change (the key changes instead).
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa-fragments"},
 }
 # Sessions are read on every request: from the shared Redis cache when there is one (the
 # database stays the record, written through), which halves the cost of a small page

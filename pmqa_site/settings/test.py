@@ -2,6 +2,7 @@
 runs against SQLite (nothing set) and against PostgreSQL + Redis (both set by `make test`)."""
 
 from .base import *  # noqa: F401,F403
+from .base import CACHES as BASE_CACHES
 from .base import CONTENT_SECURITY_POLICY, VAR_DIR, env
 
 DEBUG = False
@@ -27,4 +28,7 @@ STATIC_ROOT = VAR_DIR / "test-static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Each test starts with empty throttle counters, whatever broker the run uses.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa-tests"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa-tests"},
+    "fragments": BASE_CACHES["fragments"],
+}
