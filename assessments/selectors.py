@@ -10,7 +10,7 @@ from orgprofile.calendar import calendar, calendar_kept
 from orgprofile.models import Office
 from pmqa_site import clock
 from pmqa_site.paging import keyset_page, keyset_rows
-from pmqa_site.prepared import prepared_values
+from pmqa_site.prepared import prepared_instances, prepared_values
 
 from . import scoring
 from .catalogue_cache import CatalogueShape, CategoryShape, FieldShape, ItemShape, SubItemShape, catalogue_shape
@@ -351,11 +351,17 @@ def subitem_detail(*, office, subitem: SubItem) -> SubItemDetail:
     """The sub-item page's data: checklist by level, the office's values and answer texts."""
     shape = catalogue_shape(subitem.catalogue)
     own = shape.subitem_by_id[subitem.pk]
-    report = (
-        SubItemReport.objects.filter(assessment__office=office, subitem=subitem)
-        .select_related("updated_by", "assessment")
-        .first()
+    found = prepared_instances(  # on every open and every save of a sub-item
+        ("subitem-report",),
+        SubItemReport,
+        lambda office_id, subitem_id: SubItemReport.objects.filter(
+            assessment__office_id=office_id, subitem_id=subitem_id
+        ).order_by("pk")[:1],
+        office.pk,
+        subitem.pk,
+        related=("updated_by", "assessment"),
     )
+    report = found[0] if found else None
     if report is not None:  # the office and the sub-item the caller holds: not read again
         Assessment.office.field.set_cached_value(report.assessment, office)
         SubItemReport.subitem.field.set_cached_value(report, subitem)
@@ -581,6 +587,18 @@ def latest_notifications(*, user, limit: int = 5) -> list[dict]:
             .values("created_at", "subject", "url", "body")[:limit]
         ),
         user.pk,
+    )
+
+
+def conversation(*, report: SubItemReport) -> list[Message]:
+    """A sub-item's messages, oldest first, each with its author: read on every open of the
+    sub-item and review pages, its SQL written once per process."""
+    return prepared_instances(
+        ("conversation",),
+        Message,
+        lambda report_id: Message.objects.filter(report_id=report_id).order_by("created_at", "id"),
+        report.pk,
+        related=("author",),
     )
 
 

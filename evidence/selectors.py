@@ -10,7 +10,7 @@ from assessments.catalogue_cache import KindShape, catalogue_shape
 from assessments.models import SubItemReport
 from assessments.selectors import GENERATED_EVIDENCE_KIND, generated_answer_form_available
 from orgprofile.windows import current_fiscal_year as fiscal_year_now
-from pmqa_site.prepared import prepared_values
+from pmqa_site.prepared import prepared_instances, prepared_values
 
 from .models import Evidence, EvidenceAbsence, EvidenceEvent, EvidenceSource, EvidenceState
 from .validation import budget_bytes, human_size, photo_max_bytes
@@ -139,7 +139,13 @@ def evidence_panel(*, report: SubItemReport) -> EvidencePanel:
     absent, and (when there are files) the people who sent or withdrew them; never more
     queries with more files."""
     items = _with_people(
-        list(Evidence.objects.filter(report=report).select_related("kind").order_by("kind__order", "uploaded_at", "pk"))
+        prepared_instances(  # on every sub-item page: SQL written once per process
+            ("evidence-panel",),
+            Evidence,
+            lambda report_id: Evidence.objects.filter(report_id=report_id).order_by("kind__order", "uploaded_at", "pk"),
+            report.pk,
+            related=("kind",),
+        )
     )
     kinds = list(catalogue_shape(report.subitem.catalogue).evidence_kinds)
     files_by_kind: dict[str, int] = {}

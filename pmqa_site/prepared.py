@@ -18,7 +18,9 @@ strings can be arguments, and each must reach the SQL as a parameter of its own,
 stand-ins cannot all be found in the compiled parameters is refused when first built, so a
 misuse fails in the tests, not in front of a user. The same key must always build the same
 shape: a different shape needs a different key.
-`tests/pmqa_site/test_prepared.py` holds the rows equal to the ORM's.
+`prepared_instances` does the same for a queryset of model instances and the rows
+select_related() would join to them.
+`tests/assessments/test_prepared.py` holds the rows and the instances equal to the ORM's.
 """
 
 from __future__ import annotations
@@ -27,8 +29,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connections, router
+from django.db.models import Model, QuerySet
 
 # Stand-ins for the arguments while the SQL is written. Integers within every integer
 # field's range (Django turns a lookup on a value out of its field's range into no SQL at
@@ -97,3 +99,37 @@ def prepared_values(key: tuple, build: Callable[..., QuerySet], *args, using: st
     converted = compiled.compiler.results_iter(results=[[row[:width] for row in rows]])
     names = compiled.names
     return [dict(zip(names, row, strict=True)) for row in converted]
+
+
+def _columns(model: type[Model], prefix: str = "") -> tuple[str, ...]:
+    return tuple(prefix + field.attname for field in model._meta.concrete_fields)
+
+
+def prepared_instances(
+    key: tuple, model: type[Model], build: Callable[..., QuerySet], *args, related: tuple[str, ...] = (), using=None
+) -> list:
+    """The instances of `build(*args)` (a queryset of `model`), loaded as the ORM loads them
+    (every concrete column, through Model.from_db), with the instances of the forward foreign
+    keys named in `related` already set on them, as select_related() sets them; its SQL
+    compiled once per key. The queryset's filters and order apply; select_related(),
+    only() and defer() in it do not (`related` says what is joined)."""
+    own = _columns(model)
+    joins = []
+    for name in related:
+        field = model._meta.get_field(name)
+        joins.append(
+            (field, field.related_model, _columns(field.related_model), _columns(field.related_model, name + "__"))
+        )
+    names = own + tuple(column for *_, columns in joins for column in columns)
+    rows = prepared_values(key, lambda *stand_ins: build(*stand_ins).values(*names), *args, using=using)
+    db = using or router.db_for_read(model)
+    instances = []
+    for row in rows:
+        instance = model.from_db(db, own, [row[name] for name in own])
+        for field, related_model, attnames, columns in joins:
+            if getattr(instance, field.attname) is None:
+                field.set_cached_value(instance, None)
+            else:
+                field.set_cached_value(instance, related_model.from_db(db, attnames, [row[c] for c in columns]))
+        instances.append(instance)
+    return instances

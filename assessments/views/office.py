@@ -20,6 +20,7 @@ from ..forms import CategoryAssignForm, SubItemAnswerForm
 from ..models import Category, Message, ReviewEvent, ReviewState, SubItem
 from ..selectors import (
     assessment_overview,
+    conversation,
     latest_notifications,
     office_year_over_year,
     subitem_detail,
@@ -139,7 +140,7 @@ def _render_subitem(request, office, subitem, *, shown, form=None, stale=None, s
     messages_list = []
     last_rejection = None
     if detail.report is not None:
-        messages_list = list(Message.objects.filter(report=detail.report).select_related("author"))
+        messages_list = conversation(report=detail.report)
         if request.method == "GET" and messages_list and shown.is_current:  # an earlier year: read, unchanged
             conversation_mark_read(report=detail.report, user=request.user)
         if detail.report.state in (ReviewState.NOT_CERTIFIED, ReviewState.NEW_DATA):

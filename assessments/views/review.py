@@ -19,6 +19,7 @@ from ..forms_review import DecisionForm, QueueFilterForm
 from ..models import QUEUE_STATES, Message, SubItemReport
 from ..selectors import (
     changes_since_last_decision,
+    conversation,
     review_queue,
     subitem_detail,
     unread_conversations,
@@ -112,7 +113,7 @@ def review_report(request, code, number):
             "changes": changes,
             "decidable": found.shown.is_current and report.state in QUEUE_STATES,
             "shown": found.shown,
-            "messages_list": Message.objects.filter(report=report).select_related("author"),
+            "messages_list": conversation(report=report),
             "can_edit": False,
         },
         status=status,

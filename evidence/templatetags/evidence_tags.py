@@ -2,6 +2,11 @@
 without importing this app: `{% load evidence_tags %}` in the project's templates."""
 
 from django import template
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from evidence import selectors
 
@@ -37,3 +42,63 @@ def evidence_changes_since(report, since):
 @register.filter
 def attachments_of(attachments, message):
     return (attachments or {}).get(message.pk, [])
+
+
+@register.simple_tag(takes_context=True)
+def attachment_rows(context, evidence, report, absence_url: str, *, can_edit: bool):
+    """The guide's attachment list of the evidence panel, a line a kind: how many files are
+    attached, or that the product makes it, or why the office has none; and the form that says
+    so. Built in one pass: a dozen nodes a line were a sixth of the sub-item page."""
+    office_code, number = report.assessment.office.code, report.subitem.number
+    pk = report.pk
+    absence_url = escape(absence_url)
+    next_url = escape(evidence.return_url or context["request"].get_full_path())
+    token = context.get("csrf_token")  # as {% csrf_token %} writes it
+    token_input = (
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(token)}">'
+        if token and token != "NOTPROVIDED"
+        else ""
+    )
+    html = []
+    for line in evidence.checklist:
+        code = escape(line.kind.code) if line.kind else ""
+        if line.files:
+            shown = ngettext("แนบแล้ว %(n)s รายการ", "แนบแล้ว %(n)s รายการ", line.files) % {"n": line.files}
+            state = f'<span class="badge text-bg-success">{escape(shown)}</span>'
+        elif line.generated:
+            url = escape(reverse("reporting:answer-form", args=(office_code, number)))
+            state = (
+                f'<span class="badge text-bg-success">{escape(_("ระบบจัดทำให้แล้ว"))}</span> '
+                f'<a class="evidence-generated" href="{url}">'
+                f"{escape(_('ดาวน์โหลดแบบฟอร์มตอบประเด็นที่สร้างจากแบบสรุป 10 ประเด็น'))}</a>"
+            )
+        elif line.absent_reason:
+            state = (
+                f'<span class="badge text-bg-secondary">{escape(_("ไม่มี"))}</span> '
+                f'<span class="evidence-absent-reason">{escape(line.absent_reason)}</span>'
+            )
+        else:
+            state = f'<span class="badge text-bg-warning">{escape(_("ยังไม่ได้แนบ"))}</span>'
+        form = ""
+        if can_edit and not line.files and not line.generated and line.kind:
+            kind_id = int(line.kind.id)
+            field_id = f"absence-{pk}-{kind_id}"
+            summary = _("แก้เหตุผล") if line.absent_reason else _("แจ้งว่าไม่มีเอกสารนี้")
+            form = (
+                '<details class="d-inline-block evidence-absence">'
+                f'<summary class="small">{escape(summary)}</summary>'
+                f'<form method="post" action="{absence_url}" class="mt-1" hx-post="{absence_url}"'
+                f' hx-target="#evidence-panel-{pk}" hx-swap="outerHTML">'
+                f'{token_input}<input type="hidden" name="next" value="{next_url}">'
+                f'<input type="hidden" name="kind" value="{kind_id}">'
+                f'<label class="form-label small mb-0" for="{field_id}">{escape(_("เหตุผลที่ไม่มี"))}</label>'
+                f'<input class="form-control form-control-sm" type="text" name="reason" id="{field_id}"'
+                f' minlength="3" maxlength="500" required value="{escape(line.absent_reason)}">'
+                f'<button type="submit" class="btn btn-sm btn-outline-secondary mt-1">{escape(_("บันทึก"))}</button>'
+                "</form></details>"
+            )
+        html.append(
+            '<li class="list-group-item px-0 d-flex flex-wrap justify-content-between gap-2"'
+            f' data-kind="{code}"><span>{escape(line.text)}</span><span>{state}{form}</span></li>'
+        )
+    return mark_safe("".join(html))  # noqa: S308 - every text above is escaped

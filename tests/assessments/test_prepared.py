@@ -9,11 +9,13 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, Notification, ReviewState, SubItem, SubItemReport
-from assessments.selectors import review_queue
+from assessments.models import Assessment, EvidenceKind, Message, Notification, ReviewState, SubItem, SubItemReport
+from assessments.selectors import conversation, review_queue, subitem_detail
+from assessments.services.reports import report_get_or_create
+from evidence.models import Evidence, EvidenceState
 from orgprofile.models import Office
 from pmqa_site import prepared
-from pmqa_site.prepared import prepared_values
+from pmqa_site.prepared import prepared_instances, prepared_values
 from tests.assessments.test_queue_scale import build as build_offices
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,72 @@ def test_the_office_home_lists_the_users_five_latest_notifications_newest_first(
     assert [f"แจ้งเตือนที่ {i}" in shown for i in range(7)] == [False, False, True, True, True, True, True]
     assert shown.index("แจ้งเตือนที่ 6") < shown.index("แจ้งเตือนที่ 2")  # newest first
     assert '<a href="/n/5/">แจ้งเตือนที่ 5</a>' in shown and "&lt;b&gt;ตัวหนา&lt;/b&gt;" in shown
+
+
+def same_instance(got, expected, related=()):
+    """Equal column by column, loaded from the same database, with the same related rows set."""
+    assert type(got) is type(expected) and got._state.db == expected._state.db and not got._state.adding
+    columns = [f.attname for f in type(got)._meta.concrete_fields]
+    assert [getattr(got, c) for c in columns] == [getattr(expected, c) for c in columns]
+    for name in related:
+        field = type(got)._meta.get_field(name)
+        assert field.is_cached(got)  # set from the same row: reading it runs no query
+        mine, theirs = field.get_cached_value(got), getattr(expected, name)
+        if theirs is None:
+            assert mine is None
+        else:
+            same_instance(mine, theirs)
+
+
+def test_instances_equal_the_orms_with_their_joined_rows_and_the_sql_is_written_once(
+    catalogue, office, staff, reviewer, django_assert_num_queries
+):
+    subitems = list(SubItem.objects.filter(catalogue=catalogue, reportable=True).order_by("order")[:2])
+    first, second = (report_get_or_create(office=office, subitem=s) for s in subitems)
+    SubItemReport.objects.filter(pk=first.pk).update(updated_by=staff)  # the second has no last editor
+    kinds = list(EvidenceKind.objects.filter(catalogue=catalogue).order_by("-order")[:2])
+    for n, kind in enumerate(kinds * 2):
+        Evidence.objects.create(
+            report=first,
+            kind=kind,
+            source="file",
+            original_name=f"ไฟล์ {n}.pdf",
+            size=100 + n,
+            page_count=n,
+            disarmed=["javascript"] if n else [],
+            state=[*EvidenceState.values][n % 3],
+            uploaded_by=staff,
+            file=f"evidence/{n}.pdf",
+        )
+    for n, author in enumerate((staff, reviewer, staff)):
+        Message.objects.create(
+            report=first, author=author, side="office" if author == staff else "central", body=f"ข้อความ {n}"
+        )
+    built = []
+
+    def evidence_of(report_id):
+        built.append(report_id)
+        return Evidence.objects.filter(report_id=report_id).order_by("kind__order", "uploaded_at", "pk")
+
+    for report in (first, second, first):
+        got = prepared_instances(("test-evidence",), Evidence, evidence_of, report.pk, related=("kind", "uploaded_by"))
+        expected = list(evidence_of(report.pk).select_related("kind", "uploaded_by"))
+        assert len(got) == len(expected) == (4 if report == first else 0)
+        for mine, theirs in zip(got, expected, strict=True):
+            same_instance(mine, theirs, related=("kind", "uploaded_by"))
+            assert mine.file.name == theirs.file.name and mine.disarmed == theirs.disarmed
+    assert len(built) == 4  # one compile with stand-ins (the rest are the ORM's own reads above)
+
+    expected = list(Message.objects.filter(report=first).select_related("author"))
+    got = conversation(report=first)
+    assert [m.body for m in got] == ["ข้อความ 0", "ข้อความ 1", "ข้อความ 2"]
+    for mine, theirs in zip(got, expected, strict=True):
+        same_instance(mine, theirs, related=("author",))
+    with django_assert_num_queries(0):
+        assert [m.author.username for m in got] == [staff.username, reviewer.username, staff.username]
+
+    for report, subitem in ((first, subitems[0]), (second, subitems[1])):
+        detail = subitem_detail(office=office, subitem=subitem)
+        expected = SubItemReport.objects.select_related("updated_by", "assessment").get(pk=report.pk)
+        same_instance(detail.report, expected, related=("updated_by", "assessment"))
+    assert subitem_detail(office=office, subitem=subitems[0]).report.updated_by == staff

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from assessments.catalogue_cache import catalogue_shape
 from assessments.models import SubItem
 from assessments.services.reports import report_get_or_create
 from evidence.models import EvidenceAbsence
@@ -72,3 +73,50 @@ def test_readiness_asks_for_the_list_and_an_absence_with_its_reason_answers_it(
     assert "ใช้แบบฟอร์มของข้อ 3.2 ร่วมกัน" in row.text
     review = django_app.get(reverse("assessments:review", args=[office.code, "3.1"]), user=reviewer)
     assert "ใช้แบบฟอร์มของข้อ 3.2 ร่วมกัน" in review.text
+
+
+def test_each_line_of_the_list_says_where_the_office_stands_and_offers_the_absence_form_only_when_it_fits(
+    catalogue, django_app, staff, reviewer, kinds, upload, client_for
+):
+    office = staff.membership.office
+    report = report_get_or_create(office=office, subitem=SubItem.objects.get(catalogue=catalogue, number="3.1"))
+    for pages, name in enumerate(("หนึ่ง.pdf", "สอง.pdf"), start=1):
+        upload(client_for(staff), report, kinds["project"], name, corpus.valid_pdf(pages))
+    EvidenceAbsence.objects.create(
+        report=report, kind=kinds["approval_letter"], reason="ไม่มี <b>หนังสือ</b>", marked_by=staff
+    )
+    required = len(catalogue_shape(catalogue).required_field_ids)
+    type(report).objects.filter(pk=report.pk).update(fields_filled=required)  # the answer form can be made
+
+    page = django_app.get(reverse("assessments:subitem", args=[office.code, "3.1"]), user=staff)
+    lines = {li["data-kind"]: li for li in page.html.select(f"#evidence-checklist-{report.pk} li")}
+    assert list(lines) == ["answer_form", "project", "approval_letter", "summary_report", "photos_links"]
+    generated = lines["answer_form"]
+    assert "ระบบจัดทำให้แล้ว" in generated.text and not generated.select("form")
+    assert generated.select_one("a.evidence-generated")["href"] == reverse(
+        "reporting:answer-form", args=[office.code, "3.1"]
+    )
+    assert "แนบแล้ว 2 รายการ" in lines["project"].text and not lines["project"].select("form")
+    absent = lines["approval_letter"]
+    assert absent.select_one(".evidence-absent-reason").text == "ไม่มี <b>หนังสือ</b>"  # escaped, shown as typed
+    assert absent.select_one("summary").text == "แก้เหตุผล" and absent.select_one("input[name=reason]")["value"] == (
+        "ไม่มี <b>หนังสือ</b>"
+    )
+    for code in ("summary_report", "photos_links"):
+        assert "ยังไม่ได้แนบ" in lines[code].text and lines[code].select_one("summary").text == "แจ้งว่าไม่มีเอกสารนี้"
+
+    # The form of a line is the real one: it changes the reason and the page shows the new one.
+    absence_url = reverse("evidence:absence", args=[office.code, "3.1"])
+    (form,) = [
+        f
+        for f in page.forms.values()
+        if f.action == absence_url and f["kind"].value == str(kinds["approval_letter"].pk)
+    ]
+    form["reason"] = "ยังไม่ได้ออกหนังสือ"
+    form.submit().follow()
+    assert EvidenceAbsence.objects.get(report=report).reason == "ยังไม่ได้ออกหนังสือ"
+
+    # A reviewer reads the same list without any form.
+    review = django_app.get(reverse("assessments:review", args=[office.code, "3.1"]), user=reviewer)
+    listed = review.html.select_one(f"#evidence-checklist-{report.pk}")
+    assert "ยังไม่ได้ออกหนังสือ" in listed.text and not listed.select("form")
