@@ -235,9 +235,16 @@ def assessment_overview(
         (reports if own else previous_reports)[row["subitem_id"]] = row
     assignees = {
         a.category_id: a.user
-        for a in CategoryAssignment.objects.filter(
-            assessment__office=office, assessment__catalogue=catalogue
-        ).select_related("user")
+        for a in prepared_instances(
+            ("overview-assignees",),
+            CategoryAssignment,
+            lambda office_id, catalogue_id: CategoryAssignment.objects.filter(
+                assessment__office_id=office_id, assessment__catalogue_id=catalogue_id
+            ),
+            office.pk,
+            catalogue.pk,
+            related=("user",),
+        )
     }
     by_category = _categories(shape, category_number, assignees)
     for subitem in shape.subitems:
