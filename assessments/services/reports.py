@@ -49,23 +49,26 @@ STATES_THAT_BECOME_NEW_DATA = {ReviewState.CERTIFIED, ReviewState.NOT_CERTIFIED}
 
 def report_locked(*, office, subitem: SubItem) -> SubItemReport:
     """The office's report on `subitem`, locked for this transaction (created on first use)."""
-    found = prepared_instances(  # on every save of a sub-item: SQL written once per process
-        ("report-locked",),
-        SubItemReport,
-        lambda office_id, subitem_id: (
-            SubItemReport.objects.select_for_update(of=("self",))
-            .filter(assessment__office_id=office_id, subitem_id=subitem_id)
-            .order_by("pk")[:1]
-        ),
-        office.pk,
-        subitem.pk,
-        related=("updated_by",),
-    )
-    report = found[0] if found else None
-    if report is None:
-        created = report_get_or_create(office=office, subitem=subitem)
-        report = SubItemReport.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=created.pk)
-    return report
+
+    def locked() -> list[SubItemReport]:  # on every save of a sub-item: SQL written once per process
+        return prepared_instances(
+            ("report-locked",),
+            SubItemReport,
+            lambda office_id, subitem_id: (
+                SubItemReport.objects.select_for_update(of=("self",))
+                .filter(assessment__office_id=office_id, subitem_id=subitem_id)
+                .order_by("pk")[:1]
+            ),
+            office.pk,
+            subitem.pk,
+            related=("updated_by",),
+        )
+
+    found = locked()
+    if not found:
+        report_get_or_create(office=office, subitem=subitem)
+        found = locked()
+    return found[0]
 
 
 @transaction.atomic
