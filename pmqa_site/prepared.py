@@ -133,3 +133,97 @@ def prepared_instances(
                 field.set_cached_value(instance, related_model.from_db(db, attnames, [row[c] for c in columns]))
         instances.append(instance)
     return instances
+
+
+@dataclass(frozen=True)
+class _CompiledInsert:
+    sql: str
+    fields: tuple
+    returning: tuple  # the fields the database sends back (the primary key), or ()
+    compiler: object
+
+
+_kept_inserts: dict[tuple, _CompiledInsert] = {}
+
+
+def _insert_params(compiler, fields, objs) -> list:
+    """The parameters Django's insert compiler passes for `objs`, in its order and shape (on
+    PostgreSQL, many rows go as one array per column: INSERT ... SELECT * FROM UNNEST)."""
+    value_rows = []
+    for obj in objs:
+        row = []
+        for field in fields:
+            value = compiler.pre_save_val(field, obj)
+            if hasattr(value, "resolve_expression"):
+                raise ImproperlyConfigured("prepared_insert takes plain values, not expressions")
+            row.append(field.get_db_prep_save(value, connection=compiler.connection))
+        value_rows.append(row)
+    _placeholders, param_rows = compiler.assemble_as_sql(fields, value_rows)
+    return [p for row in param_rows for p in row] + list(compiler.returning_params)
+
+
+def prepared_insert(
+    key: tuple,
+    objs: list[Model],
+    *,
+    unique_fields: tuple[str, ...] = (),
+    update_fields: tuple[str, ...] = (),
+    using=None,
+) -> list[Model]:
+    """bulk_create(objs) in one INSERT, or with `update_fields` the upsert
+    bulk_create(objs, update_conflicts=True, unique_fields=..., update_fields=...) makes: the
+    same SQL, compiled by Django once per key and number of rows. The primary keys come
+    back onto `objs` where the database can return them (PostgreSQL, SQLite), as
+    bulk_create sets them. New rows only (no primary key set), one model, no expressions."""
+    model = type(objs[0])
+    opts = model._meta
+    db = using or router.db_for_write(model)
+    connection = connections[db]
+    if any(type(obj) is not model or obj.pk is not None for obj in objs):
+        raise ImproperlyConfigured("prepared_insert takes new rows of one model")
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    compiled = _kept_inserts.get((key, len(objs), db))
+    if compiled is None:
+        # Imported here: the ORM's insert machinery is needed once per key, not per call.
+        from django.db.models import AutoField
+        from django.db.models.constants import OnConflict
+        from django.db.models.sql import InsertQuery
+
+        fields = tuple(f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField))
+        query = InsertQuery(
+            model,
+            on_conflict=OnConflict.UPDATE if update_fields else None,
+            update_fields=[opts.get_field(name) for name in update_fields],
+            unique_fields=[opts.get_field(name) for name in unique_fields],
+        )
+        query.insert_values(fields, objs)
+        compiler = query.get_compiler(using=db)
+        returning = tuple(opts.db_returning_fields) if connection.features.can_return_rows_from_bulk_insert else ()
+        compiler.returning_fields = list(returning) or None
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            raise ImproperlyConfigured("prepared_insert needs a database that inserts many rows in one statement")
+        sql, params = statements[0]
+        # The parameters are rebuilt on each call as the compiler built them here.
+        if len(_insert_params(compiler, fields, objs)) != len(params) or sql.count("%s") != len(params):
+            raise ImproperlyConfigured("prepared_insert: the compiled SQL does not take one parameter per value")
+        compiled = _kept_inserts[(key, len(objs), db)] = _CompiledInsert(
+            sql=sql, fields=fields, returning=returning, compiler=compiler
+        )
+    params = _insert_params(compiled.compiler, compiled.fields, objs)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = connection.ops.fetch_returned_insert_rows(cursor) if compiled.returning else []
+    if rows:
+        cols = [field.get_col(opts.db_table) for field in compiled.returning]
+        converters = compiled.compiler.get_converters(cols)
+        if converters:
+            rows = list(compiled.compiler.apply_converters(rows, converters))
+        for obj, row in zip(objs, rows, strict=True):
+            for field, value in zip(compiled.returning, row, strict=True):
+                setattr(obj, field.attname, value)
+    for obj in objs:
+        obj._state.adding = False
+        obj._state.db = db
+    return objs

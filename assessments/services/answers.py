@@ -1,15 +1,17 @@
 """Saving an office's checklist values and answer summary, and submitting for review."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import get_history_model_for_model
 
 from orgprofile.access import office_edit_check
 from pmqa_site.errors import Stale
-from pmqa_site.prepared import prepared_values
+from pmqa_site.prepared import prepared_insert, prepared_values
 from pmqa_site.roles import Role, role_of
 from pmqa_site.thaidates import format_thai_datetime
 
@@ -196,8 +198,10 @@ def subitem_answers_save(
 
 def upsert_with_history(model, rows, *, unique, update, existing, key, user, now) -> None:
     """INSERT ... ON CONFLICT DO UPDATE for `rows`, then their simple_history rows in one insert
-    (+ for a new answer, ~ for a changed one), as django-simple-history itself records them."""
-    model.objects.bulk_create(rows, update_conflicts=True, unique_fields=unique, update_fields=update)
+    (+ for a new answer, ~ for a changed one), as django-simple-history itself records them.
+    Both statements are the ones bulk_create() writes, compiled once (pmqa_site/prepared.py):
+    on every autosave, building them cost more than the database took to run them."""
+    prepared_insert(("upsert", model._meta.label), rows, unique_fields=unique, update_fields=update)
     if any(row.pk is None for row in rows):
         # A database that cannot return the ids of upserted rows: read them back (one query).
         ids = dict(
@@ -207,9 +211,10 @@ def upsert_with_history(model, rows, *, unique, update, existing, key, user, now
         )
         for row in rows:
             row.pk = ids[getattr(row, key)]
-    history = model.history.model
+    history = _history_model(model)
     copied = [f.attname for f in model._meta.concrete_fields]
-    history.objects.bulk_create(
+    prepared_insert(
+        ("history", model._meta.label),
         [
             history(
                 **{name: getattr(row, name) for name in copied},
@@ -218,8 +223,15 @@ def upsert_with_history(model, rows, *, unique, update, existing, key, user, now
                 history_user=user,
             )
             for row in rows
-        ]
+        ],
     )
+
+
+@functools.cache
+def _history_model(model):
+    """The simple_history model of `model`, looked up once (its manager is built anew on each
+    access of `model.history`)."""
+    return get_history_model_for_model(model)
 
 
 def _differs(values, texts, current_values, current_texts) -> bool:

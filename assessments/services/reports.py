@@ -71,7 +71,9 @@ def report_locked(*, office, subitem: SubItem) -> SubItemReport:
     return found[0]
 
 
-@transaction.atomic
+# No savepoint of its own: every caller is one change that succeeds or fails whole, and on
+# every autosave the SAVEPOINT and its RELEASE were two more round trips to the database.
+@transaction.atomic(savepoint=False)
 def report_touch(
     *,
     report: SubItemReport,

@@ -1,6 +1,7 @@
 """Reads whose SQL is written once per process (pmqa_site/prepared.py): the rows are those of
 the ORM, on SQLite and on PostgreSQL, and a read the stand-ins cannot describe is refused."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -167,3 +168,83 @@ def test_instances_equal_the_orms_with_their_joined_rows_and_the_sql_is_written_
         expected = SubItemReport.objects.select_related("updated_by", "assessment").get(pk=report.pk)
         same_instance(detail.report, expected, related=("updated_by", "assessment"))
     assert subitem_detail(office=office, subitem=subitems[0]).report.updated_by == staff
+
+
+def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, office, staff):
+    """prepared_insert writes what bulk_create writes, rows and primary keys included, and
+    compiles it once per key and number of rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from assessments.models import AnswerText, ChecklistAnswer
+    from pmqa_site.prepared import prepared_insert
+
+    subitem = SubItem.objects.filter(catalogue=catalogue, reportable=True).order_by("pk").first()
+    report = report_get_or_create(office=office, subitem=subitem)
+    other = report_get_or_create(
+        office=office, subitem=SubItem.objects.filter(catalogue=catalogue, reportable=True).order_by("pk")[1]
+    )
+    items = list(subitem.checklist_items.order_by("pk")[:3])
+    upsert = {
+        "unique_fields": ("report", "item"),
+        "update_fields": ("value", "carried_from", "updated_by", "updated_at"),
+    }
+
+    def rows(target, value):
+        return [
+            ChecklistAnswer(report=target, item=item, value=value, updated_by=staff, carried_from=2567)
+            for item in items
+        ]
+
+    # The ORM's statement, on the other report, with the same number of rows.
+    with CaptureQueriesContext(connection) as orm:
+        ChecklistAnswer.objects.bulk_create(rows(other, 1), update_conflicts=True, **upsert)
+    prepared._kept_inserts.clear()
+    with CaptureQueriesContext(connection) as ours:
+        first = prepared_insert(("test-upsert",), rows(report, 1), **upsert)
+
+    def shape(sql):  # the statement with its values taken out
+        return re.sub(r"\b\d+\b", "?", re.sub(r"'[^']*'", "?", sql))
+
+    assert len(ours) == len(orm) == 1
+    assert shape(ours[0]["sql"]) == shape(orm[0]["sql"])
+    assert [r.pk for r in first] == list(
+        ChecklistAnswer.objects.filter(report=report).order_by("item_id").values_list("pk", flat=True)
+    )
+    assert all(not r._state.adding for r in first)
+
+    # The same key, again: the rows are updated in place (same primary keys), nothing is compiled.
+    again = prepared_insert(("test-upsert",), rows(report, 0), **upsert)
+    assert [r.pk for r in again] == [r.pk for r in first]
+    assert list(ChecklistAnswer.objects.filter(report=report).order_by("item_id").values_list("value", flat=True)) == [
+        0,
+        0,
+        0,
+    ]
+    assert len([k for k in prepared._kept_inserts if k[0] == ("test-upsert",)]) == 1
+    # A plain insert (history rows) keeps the values given, as bulk_create does.
+    history = ChecklistAnswer.history.model
+    now = timezone.now()
+    written = prepared_insert(
+        ("test-history",),
+        [
+            history(
+                id=r.pk,
+                report_id=r.report_id,
+                item_id=r.item_id,
+                value=0,
+                history_date=now,
+                history_type="~",
+                history_user=staff,
+                updated_at=now,
+            )
+            for r in again
+        ],
+    )
+    assert all(h.pk for h in written)
+    assert history.objects.filter(pk__in=[h.pk for h in written], history_type="~", value=0).count() == 3
+
+    with pytest.raises(ImproperlyConfigured):
+        prepared_insert(("test-upsert",), [ChecklistAnswer.objects.filter(report=report).first()], **upsert)
+    with pytest.raises(ImproperlyConfigured):
+        prepared_insert(("test-mixed",), [rows(report, 1)[0], AnswerText(report=report, text="x")])
