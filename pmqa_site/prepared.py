@@ -19,8 +19,10 @@ stand-ins cannot all be found in the compiled parameters is refused when first b
 misuse fails in the tests, not in front of a user. The same key must always build the same
 shape: a different shape needs a different key.
 `prepared_instances` does the same for a queryset of model instances and the rows
-select_related() would join to them.
-`tests/assessments/test_prepared.py` holds the rows and the instances equal to the ORM's.
+select_related() would join to them. `prepared_insert` does it for writes: the INSERT, or
+the INSERT ... ON CONFLICT DO UPDATE, that bulk_create() writes for the same rows.
+`tests/assessments/test_prepared.py` holds the rows, the instances and the statements equal
+to the ORM's.
 """
 
 from __future__ import annotations
