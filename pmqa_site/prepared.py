@@ -20,7 +20,8 @@ misuse fails in the tests, not in front of a user. The same key must always buil
 shape: a different shape needs a different key.
 `prepared_instances` does the same for a queryset of model instances and the rows
 select_related() would join to them. `prepared_insert` does it for writes: the INSERT, or
-the INSERT ... ON CONFLICT DO UPDATE, that bulk_create() writes for the same rows.
+the INSERT ... ON CONFLICT DO UPDATE, that bulk_create() writes for the same rows, and
+`prepared_update` the UPDATE of one row that filter(pk=...).update(...) writes.
 `tests/assessments/test_prepared.py` holds the rows, the instances and the statements equal
 to the ORM's.
 """
@@ -229,3 +230,51 @@ def prepared_insert(
         obj._state.adding = False
         obj._state.db = db
     return objs
+
+
+@dataclass(frozen=True)
+class _CompiledUpdate:
+    sql: str
+    fields: tuple
+
+
+_kept_updates: dict[tuple, _CompiledUpdate] = {}
+
+
+def _update_params(fields, values, connection) -> list:
+    """The parameters Django's update compiler passes for `values`, in its order (a None is
+    written into the SQL as NULL, not passed)."""
+    params = []
+    for field, value in zip(fields, values, strict=True):
+        if hasattr(value, "resolve_expression"):
+            raise ImproperlyConfigured("prepared_update takes plain values, not expressions")
+        if hasattr(value, "prepare_database_save"):
+            value = value.prepare_database_save(field)
+        value = field.get_db_prep_save(value, connection=connection)
+        if value is not None:
+            params.append(value)
+    return params
+
+
+def prepared_update(key: tuple, model: type[Model], pk: int, values: dict, *, using=None) -> int:
+    """model.objects.filter(pk=pk).update(**values), the same UPDATE compiled by Django once per
+    key, columns and which of them are set to NULL; the number of rows changed. Plain values
+    (a model instance for a foreign key), no expressions."""
+    db = using or router.db_for_write(model)
+    connection = connections[db]
+    shape = (key, tuple(values), tuple(value is None for value in values.values()), db)
+    compiled = _kept_updates.get(shape)
+    if compiled is None:
+        from django.db.models.sql import UpdateQuery  # needed once per shape, not per call
+
+        fields = tuple(model._meta.get_field(name) for name in values)
+        stand_in = _stand_in(0, pk)
+        query = model._base_manager.using(db).filter(pk=stand_in).query.chain(UpdateQuery)
+        query.add_update_values(values)
+        sql, params = query.get_compiler(db).as_sql()
+        if list(params) != [*_update_params(fields, values.values(), connection), stand_in]:
+            raise ImproperlyConfigured("prepared_update: the compiled SQL does not take one parameter per value")
+        compiled = _kept_updates[shape] = _CompiledUpdate(sql=sql, fields=fields)
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, [*_update_params(compiled.fields, values.values(), connection), pk])
+        return cursor.rowcount

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pmqa_site.prepared import prepared_instances
+from pmqa_site.prepared import prepared_instances, prepared_update
 
 from .. import scoring
 from ..catalogue_cache import catalogue_shape
@@ -97,11 +97,12 @@ def report_touch(
     changes = {"updated_by": user, "updated_at": timezone.now(), **(summary or {})}
     if answers_changed:
         changes |= {"version": report.version + 1 if locked else F("version") + 1, "last_editor_token": editor_token}
-    SubItemReport.objects.filter(pk=report.pk).update(**changes)
-    if locked:
+    if locked:  # every autosave: the row is this transaction's, the values plain; SQL written once
+        prepared_update(("report-touch",), SubItemReport, report.pk, changes)
         for name, value in changes.items():
             setattr(report, name, value)
     else:
+        SubItemReport.objects.filter(pk=report.pk).update(**changes)
         report.refresh_from_db()
     moved = report.state in STATES_THAT_BECOME_NEW_DATA
     if moved:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -248,3 +249,43 @@ def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, of
         prepared_insert(("test-upsert",), [ChecklistAnswer.objects.filter(report=report).first()], **upsert)
     with pytest.raises(ImproperlyConfigured):
         prepared_insert(("test-mixed",), [rows(report, 1)[0], AnswerText(report=report, text="x")])
+
+
+def test_an_update_is_the_orms_update_written_once(catalogue, office, staff):
+    """prepared_update runs the UPDATE filter(pk=...).update(...) runs, with a user for a
+    foreign key and a NULL, changes only that row, and compiles once per shape."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from pmqa_site.prepared import prepared_update
+
+    reportable = SubItem.objects.filter(catalogue=catalogue, reportable=True).order_by("pk")
+    report = report_get_or_create(office=office, subitem=reportable[0])
+    other = report_get_or_create(office=office, subitem=reportable[1])
+    when = timezone.now()
+
+    def values(version):
+        return {"updated_by": staff, "updated_at": when, "version": version, "level": "", "last_editor_token": "t"}
+
+    with CaptureQueriesContext(connection) as orm:
+        SubItemReport.objects.filter(pk=other.pk).update(**values(7))
+    prepared._kept_updates.clear()
+    with CaptureQueriesContext(connection) as ours:
+        assert prepared_update(("test-update",), SubItemReport, report.pk, values(7)) == 1
+    assert len(ours) == len(orm) == 1
+    # The same statement, but for the row it names.
+    assert ours[0]["sql"].rsplit(" = ", 1)[0] == orm[0]["sql"].rsplit(" = ", 1)[0]
+    assert ours[0]["sql"].endswith(f" = {report.pk}") and orm[0]["sql"].endswith(f" = {other.pk}")
+    assert prepared_update(("test-update",), SubItemReport, report.pk, values(8)) == 1
+    assert len(prepared._kept_updates) == 1
+    report.refresh_from_db()
+    other.refresh_from_db()
+    assert (report.version, report.updated_by, report.updated_at, report.last_editor_token) == (8, staff, when, "t")
+    assert other.version == 7  # the other row is untouched by the second update
+    # A NULL is another shape (Django writes it into the SQL): compiled anew, and written.
+    assert prepared_update(("test-update",), SubItemReport, report.pk, values(9) | {"updated_by": None}) == 1
+    assert len(prepared._kept_updates) == 2
+    report.refresh_from_db()
+    assert report.updated_by is None and report.version == 9
+    with pytest.raises(ImproperlyConfigured):
+        prepared_update(("test-f",), SubItemReport, report.pk, {"version": models.F("version") + 1})
