@@ -117,6 +117,13 @@ bench-rush: $(VENV)/.bench-installed
 	bash scripts/need-debian.sh wrk:wrk redis-server:redis-server pg_ctlcluster:postgresql
 	$(PY) bench/rush_bench.py $(BENCH_RUSH_ARGS)
 
+## The rush on another commit (A) and on this one (B), alternately, ROUNDS times each:
+## make bench-rush-ab AGAINST=3f5f54f [ROUNDS=2] [BENCH_RUSH_ARGS="--seconds 120"]
+.PHONY: bench-rush-ab
+bench-rush-ab: $(VENV)/.bench-installed
+	bash scripts/need-debian.sh wrk:wrk redis-server:redis-server pg_ctlcluster:postgresql
+	bash bench/rush_ab.sh $(AGAINST) $(or $(ROUNDS),2) $(BENCH_RUSH_ARGS)
+
 # --- PRODUCTION STACK ------------------------------------------------------------------------
 ## The production stack on this machine (no Docker): PostgreSQL, Redis, SeaweedFS (S3), gunicorn,
 ## a Celery worker and beat, each a process on loopback (README, "Operations").
