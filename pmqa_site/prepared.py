@@ -28,6 +28,7 @@ to the ORM's.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -165,6 +166,14 @@ def _insert_params(compiler, fields, objs) -> list:
     return [p for row in param_rows for p in row] + list(compiler.returning_params)
 
 
+@functools.cache
+def _insert_fields(model: type[Model]) -> tuple:
+    """The columns bulk_create() writes for new rows: all but the generated and the auto key."""
+    from django.db.models import AutoField
+
+    return tuple(f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField))
+
+
 def prepared_insert(
     key: tuple,
     objs: list[Model],
@@ -186,14 +195,20 @@ def prepared_insert(
         raise ImproperlyConfigured("prepared_insert takes new rows of one model")
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
+    fields = _insert_fields(model)
+    batch = max(connection.ops.bulk_batch_size(fields, objs), 1)
+    if len(objs) > batch:  # as bulk_create does, where a database takes few parameters (SQLite)
+        for start in range(0, len(objs), batch):
+            prepared_insert(
+                key, objs[start : start + batch], unique_fields=unique_fields, update_fields=update_fields, using=db
+            )
+        return objs
     compiled = _kept_inserts.get((key, len(objs), db))
     if compiled is None:
         # Imported here: the ORM's insert machinery is needed once per key, not per call.
-        from django.db.models import AutoField
         from django.db.models.constants import OnConflict
         from django.db.models.sql import InsertQuery
 
-        fields = tuple(f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField))
         query = InsertQuery(
             model,
             on_conflict=OnConflict.UPDATE if update_fields else None,
@@ -211,6 +226,7 @@ def prepared_insert(
         # The parameters are rebuilt on each call as the compiler built them here.
         if len(_insert_params(compiler, fields, objs)) != len(params) or sql.count("%s") != len(params):
             raise ImproperlyConfigured("prepared_insert: the compiled SQL does not take one parameter per value")
+        query.objs = []  # the compiler is kept; these rows need not be
         compiled = _kept_inserts[(key, len(objs), db)] = _CompiledInsert(
             sql=sql, fields=fields, returning=returning, compiler=compiler
         )

@@ -171,7 +171,7 @@ def test_instances_equal_the_orms_with_their_joined_rows_and_the_sql_is_written_
     assert subitem_detail(office=office, subitem=subitems[0]).report.updated_by == staff
 
 
-def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, office, staff):
+def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, office, staff, monkeypatch):
     """prepared_insert writes what bulk_create writes, rows and primary keys included, and
     compiles it once per key and number of rows."""
     from django.db import connection
@@ -245,6 +245,12 @@ def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, of
     assert all(h.pk for h in written)
     assert history.objects.filter(pk__in=[h.pk for h in written], history_type="~", value=0).count() == 3
 
+    # More rows than the database takes in one statement: written in batches, as bulk_create does.
+    monkeypatch.setattr(connection.ops, "bulk_batch_size", lambda fields, objs: 2)
+    with CaptureQueriesContext(connection) as batched:
+        prepared_insert(("test-upsert",), rows(other, 0), **upsert)
+    assert len(batched) == 2  # 3 rows: 2, then 1
+    assert list(ChecklistAnswer.objects.filter(report=other).values_list("value", flat=True)) == [0, 0, 0]
     with pytest.raises(ImproperlyConfigured):
         prepared_insert(("test-upsert",), [ChecklistAnswer.objects.filter(report=report).first()], **upsert)
     with pytest.raises(ImproperlyConfigured):
