@@ -34,7 +34,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections, router
-from django.db.models import Model, QuerySet
+from django.db.models import AutoField, Model, QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery, UpdateQuery
 
 # Stand-ins for the arguments while the SQL is written. Integers within every integer
 # field's range (Django turns a lookup on a value out of its field's range into no SQL at
@@ -169,8 +171,6 @@ def _insert_params(compiler, fields, objs) -> list:
 @functools.cache
 def _insert_fields(model: type[Model]) -> tuple:
     """The columns bulk_create() writes for new rows: all but the generated and the auto key."""
-    from django.db.models import AutoField
-
     return tuple(f for f in model._meta.concrete_fields if not f.generated and not isinstance(f, AutoField))
 
 
@@ -205,10 +205,6 @@ def prepared_insert(
         return objs
     compiled = _kept_inserts.get((key, len(objs), db))
     if compiled is None:
-        # Imported here: the ORM's insert machinery is needed once per key, not per call.
-        from django.db.models.constants import OnConflict
-        from django.db.models.sql import InsertQuery
-
         query = InsertQuery(
             model,
             on_conflict=OnConflict.UPDATE if update_fields else None,
@@ -281,8 +277,6 @@ def prepared_update(key: tuple, model: type[Model], pk: int, values: dict, *, us
     shape = (key, tuple(values), tuple(value is None for value in values.values()), db)
     compiled = _kept_updates.get(shape)
     if compiled is None:
-        from django.db.models.sql import UpdateQuery  # needed once per shape, not per call
-
         fields = tuple(model._meta.get_field(name) for name in values)
         stand_in = _stand_in(0, pk)
         query = model._base_manager.using(db).filter(pk=stand_in).query.chain(UpdateQuery)
