@@ -116,7 +116,7 @@ log "Import layers (README, Architecture): an upward import or a cycle fails her
 
 log "Run 1 of 2: SQLite (the embedded default)"
 env -u DATABASE_URL -u CELERY_BROKER_URL -u REDIS_URL \
-  "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not redis and not stack" "$@"
+  "$PY" -m pytest -q -p no:cacheprovider -m "not browser and not redis and not stack and not postgresql" "$@"
 
 log "Run 2 of 2: PostgreSQL + Redis + the object store, Celery worker round trip, the production stack, browser tests in headless Chromium"
 # Verbose, so the log names the PostgreSQL run's Celery round trip and browser journeys.

@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# The busiest statements are prepared on the PostgreSQL server once per connection
+# (pmqa_site/prepared.py). Off behind a pooler that shares a connection between clients.
+PREPARED_ON_SERVER = env.bool("DB_PREPARED_ON_SERVER", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Reads whose SQL is written once per process (pmqa_site/prepared.py): the rows are those of
 the ORM, on SQLite and on PostgreSQL, and a read the stand-ins cannot describe is refused."""
 
-import re
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -21,6 +21,23 @@ from pmqa_site.prepared import prepared_instances, prepared_values
 from tests.assessments.test_queue_scale import build as build_offices
 
 pytestmark = pytest.mark.django_db
+
+
+@contextlib.contextmanager
+def statements_run():
+    """The statements run in the block as their code sent them, (SQL, parameters) before the
+    driver fills the values in; one prepared on the server (PostgreSQL: `EXECUTE pmqa_...`)
+    as the SQL it prepared, so that a test reads the same on SQLite and on PostgreSQL."""
+    from django.db import connection
+
+    run = []
+
+    def record(execute, sql, params, many, context):
+        run.append((prepared.statement_text(sql), list(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield run
 
 
 def offices_query(kind, *codes):
@@ -198,17 +215,15 @@ def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, of
         ]
 
     # The ORM's statement, on the other report, with the same number of rows.
-    with CaptureQueriesContext(connection) as orm:
+    with statements_run() as orm:
         ChecklistAnswer.objects.bulk_create(rows(other, 1), update_conflicts=True, **upsert)
     prepared._kept_inserts.clear()
-    with CaptureQueriesContext(connection) as ours:
+    with statements_run() as ours:
         first = prepared_insert(("test-upsert",), rows(report, 1), **upsert)
 
-    def shape(sql):  # the statement with its values taken out
-        return re.sub(r"\b\d+\b", "?", re.sub(r"'[^']*'", "?", sql))
-
     assert len(ours) == len(orm) == 1
-    assert shape(ours[0]["sql"]) == shape(orm[0]["sql"])
+    assert ours[0][0] == orm[0][0]  # the same SQL, character for character
+    assert len(ours[0][1]) == len(orm[0][1])
     assert [r.pk for r in first] == list(
         ChecklistAnswer.objects.filter(report=report).order_by("item_id").values_list("pk", flat=True)
     )
@@ -260,8 +275,6 @@ def test_an_insert_and_an_upsert_are_bulk_creates_sql_written_once(catalogue, of
 def test_an_update_is_the_orms_update_written_once(catalogue, office, staff):
     """prepared_update runs the UPDATE filter(pk=...).update(...) runs, with a user for a
     foreign key and a NULL, changes only that row, and compiles once per shape."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     from pmqa_site.prepared import prepared_update
 
@@ -273,15 +286,16 @@ def test_an_update_is_the_orms_update_written_once(catalogue, office, staff):
     def values(version):
         return {"updated_by": staff, "updated_at": when, "version": version, "level": "", "last_editor_token": "t"}
 
-    with CaptureQueriesContext(connection) as orm:
+    with statements_run() as orm:
         SubItemReport.objects.filter(pk=other.pk).update(**values(7))
     prepared._kept_updates.clear()
-    with CaptureQueriesContext(connection) as ours:
+    with statements_run() as ours:
         assert prepared_update(("test-update",), SubItemReport, report.pk, values(7)) == 1
     assert len(ours) == len(orm) == 1
-    # The same statement, but for the row it names.
-    assert ours[0]["sql"].rsplit(" = ", 1)[0] == orm[0]["sql"].rsplit(" = ", 1)[0]
-    assert ours[0]["sql"].endswith(f" = {report.pk}") and orm[0]["sql"].endswith(f" = {other.pk}")
+    # The same statement and values, but for the row it names.
+    assert ours[0][0] == orm[0][0]
+    assert ours[0][1][:-1] == orm[0][1][:-1]
+    assert (ours[0][1][-1], orm[0][1][-1]) == (report.pk, other.pk)
     assert prepared_update(("test-update",), SubItemReport, report.pk, values(8)) == 1
     assert len(prepared._kept_updates) == 1
     report.refresh_from_db()
@@ -295,3 +309,58 @@ def test_an_update_is_the_orms_update_written_once(catalogue, office, staff):
     assert report.updated_by is None and report.version == 9
     with pytest.raises(ImproperlyConfigured):
         prepared_update(("test-f",), SubItemReport, report.pk, {"version": models.F("version") + 1})
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_statement_is_prepared_once_per_connection_and_one_refused_runs_as_sql(caplog):
+    """The server parses and plans a statement once per connection (PREPARE, then EXECUTE), a
+    new connection prepares it again, and a statement the server will not prepare (a value
+    whose type it cannot tell) runs as plain SQL inside the caller's transaction, which goes
+    on and commits."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    assert connection.vendor == "postgresql"
+    user_model = get_user_model()
+    user_model.objects.create_user("prepared-reader")
+
+    def by_name(username):
+        return user_model.objects.filter(username=username).values("id", "username")
+
+    def on_server():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'pmqa%%'")
+            return dict(cursor.fetchall())
+
+    expected = list(by_name("prepared-reader"))
+    for connection_number in (1, 2):
+        with CaptureQueriesContext(connection) as first:
+            assert prepared_values(("test-server",), by_name, "prepared-reader") == expected
+        with CaptureQueriesContext(connection) as second:
+            assert prepared_values(("test-server",), by_name, "nobody") == []
+        # One statement each time, the same prepared one, and no PREPARE in the request's log.
+        names = {query["sql"].split("(")[0] for query in (*first.captured_queries, *second.captured_queries)}
+        assert len(first.captured_queries) == len(second.captured_queries) == 1
+        assert len(names) == 1 and names.pop().startswith("EXECUTE pmqa_")
+        name = first.captured_queries[0]["sql"].split()[1].split("(")[0]
+        prepared_sql = prepared.statement_text(first.captured_queries[0]["sql"])
+        assert prepared_sql.startswith("SELECT") and '"auth_user"."username" = %s' in prepared_sql
+        assert on_server()[name].startswith(f"PREPARE {name} AS SELECT")
+        assert '"auth_user"."username" = $1' in on_server()[name]
+        if connection_number == 1:
+            connection.close()  # the next read is on a new connection, which has nothing prepared
+            assert name not in on_server()
+
+    def refused(username):
+        return by_name(username).extra(where=["%s IS NOT NULL"], params=["a value of no known type"])
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as plain:
+            assert prepared_values(("test-refused",), refused, "prepared-reader") == expected
+        assert not plain.captured_queries[0]["sql"].startswith("EXECUTE")
+        user_model.objects.create_user("written-after-the-refusal")  # the transaction goes on
+    assert user_model.objects.filter(username="written-after-the-refusal").exists()
+    assert "the server would not prepare it" in caplog.text
+    assert prepared_values(("test-refused",), refused, "nobody") == []  # not tried again
