@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.db import connections, router
 from django.db.models.expressions import Col
 
+from pmqa_site.prepared import prepared_execute
 from pmqa_site.roles import ROLE_PRECEDENCE, remember_role
 
 from .models import Membership, Office
@@ -91,7 +92,7 @@ class OfficeUserBackend(ModelBackend):
         connection = connections[db]
         sql, params, users, memberships, offices = _user_query(db)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, user_id])
+            prepared_execute(connection, cursor, sql, [*params, user_id])
             row = cursor.fetchone()
         if row is None:
             return None

@@ -21,7 +21,8 @@ shape: a different shape needs a different key.
 `prepared_instances` does the same for a queryset of model instances and the rows
 select_related() would join to them. `prepared_insert` does it for writes: the INSERT, or
 the INSERT ... ON CONFLICT DO UPDATE, that bulk_create() writes for the same rows, and
-`prepared_update` the UPDATE of one row that filter(pk=...).update(...) writes.
+`prepared_update` the UPDATE of one row that filter(pk=...).update(...) writes, and
+`prepared_execute` runs SQL a module wrote itself.
 `tests/assessments/test_prepared.py` holds the rows, the instances and the statements equal
 to the ORM's.
 
@@ -113,9 +114,10 @@ def _prepare(connection, cursor, statement: _ServerStatement) -> bool:
     return True
 
 
-def _execute(connection, cursor, sql: str, params: list) -> None:
+def prepared_execute(connection, cursor, sql: str, params: list) -> None:
     """cursor.execute(sql, params); on PostgreSQL, the statement prepared on the server once
-    per connection and executed with `params`."""
+    per connection and executed with `params`. For SQL a module writes itself and runs on
+    every request (orgprofile/auth.py: the user, role and office of each request)."""
     if connection.vendor != "postgresql" or sql in _refused or not getattr(settings, "PREPARED_ON_SERVER", True):
         cursor.execute(sql, params)
         return
@@ -189,7 +191,7 @@ def prepared_values(key: tuple, build: Callable[..., QuerySet], *args, using: st
     params = [args[value] if kind == "arg" else value for kind, value in compiled.params]
     connection = connections[compiled.compiler.using]
     with connection.cursor() as cursor:
-        _execute(connection, cursor, compiled.sql, params)
+        prepared_execute(connection, cursor, compiled.sql, params)
         rows = cursor.fetchall()
     width = compiled.compiler.col_count
     converted = compiled.compiler.results_iter(results=[[row[:width] for row in rows]])
@@ -318,7 +320,7 @@ def prepared_insert(
         )
     params = _insert_params(compiled.compiler, compiled.fields, objs)
     with connection.cursor() as cursor:
-        _execute(connection, cursor, compiled.sql, params)
+        prepared_execute(connection, cursor, compiled.sql, params)
         rows = connection.ops.fetch_returned_insert_rows(cursor) if compiled.returning else []
     if rows:
         cols = [field.get_col(opts.db_table) for field in compiled.returning]
@@ -376,5 +378,7 @@ def prepared_update(key: tuple, model: type[Model], pk: int, values: dict, *, us
             raise ImproperlyConfigured("prepared_update: the compiled SQL does not take one parameter per value")
         compiled = _kept_updates[shape] = _CompiledUpdate(sql=sql, fields=fields)
     with connection.cursor() as cursor:
-        _execute(connection, cursor, compiled.sql, [*_update_params(compiled.fields, values.values(), connection), pk])
+        prepared_execute(
+            connection, cursor, compiled.sql, [*_update_params(compiled.fields, values.values(), connection), pk]
+        )
         return cursor.rowcount

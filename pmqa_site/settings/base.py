@@ -217,7 +217,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CACHE_URL = env("CACHE_URL", default=CELERY_BROKER_URL)
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "pmqa"}
+        {"BACKEND": "pmqa_site.cache.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "pmqa"}
         if CACHE_URL.startswith(("redis://", "rediss://"))
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pmqa"}
     ),
