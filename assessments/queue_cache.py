@@ -14,10 +14,16 @@ the token read *before* it was computed, so a value computed from rows older tha
 never served after it. A change no writer above sees (an office made inactive, a row edited
 in the database) shows within KEEP_SECONDS. While the cache cannot be reached, every read
 goes to the database.
+
+Each process also keeps what it read, under the same versioned key and until the same moment
+(the moment is stored with the value): the request already reads the version tokens, so a
+queue page whose figures have not changed costs no round trip to the cache for them. What it
+keeps is shared by the requests of the process: read it, do not change it.
 """
 
 import hashlib
 import logging
+import time
 
 from django.core.cache import cache
 from django.db import transaction
@@ -31,15 +37,34 @@ KEEP_SECONDS = 60
 logger = logging.getLogger(__name__)
 
 
+# full key -> (until, value): this process's copies (time.time(), as stored in the cache)
+_memo: dict[str, tuple[float, object]] = {}
+_MEMO_SIZE = 256
+
+
+def _remember(full_key: str, kept: tuple[float, object], now: float) -> None:
+    if len(_memo) >= _MEMO_SIZE:
+        for old_key in [k for k, (until, _) in _memo.items() if until <= now]:
+            del _memo[old_key]
+        if len(_memo) >= _MEMO_SIZE:
+            _memo.clear()
+    _memo[full_key] = kept
+
+
 def _kept(version_key: str, key: str, build):
     try:
         version = version_token(version_key)
-        full_key = f"{version_key}:{version}:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
-        value = cache.get(full_key)
-        if value is None:
-            value = build()
-            cache.set(full_key, value, KEEP_SECONDS)
-        return value
+        full_key = f"{version_key}:{version}:kept:{hashlib.sha256(key.encode()).hexdigest()[:32]}"
+        now = time.time()
+        kept = _memo.get(full_key)
+        if kept is not None and kept[0] > now:
+            return kept[1]
+        kept = cache.get(full_key)
+        if kept is None or kept[0] <= now:
+            kept = (now + KEEP_SECONDS, build())
+            cache.set(full_key, kept, KEEP_SECONDS)
+        _remember(full_key, kept, now)
+        return kept[1]
     except Exception:
         logger.warning("%s read from the database: the cache cannot be reached", version_key, exc_info=True)
         return build()

@@ -3,6 +3,7 @@ badges, a sub-item's URL) build their few characters in Python: on a page listin
 sub-item or every waiting item, a sub-template or a URL resolution per row is most of the
 page's cost (see README, "Performance")."""
 
+import functools
 from html import escape
 
 from django import template
@@ -10,6 +11,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from assessments.models import LEVEL_POINTS, NO_LEVEL, ReviewState, level_title
@@ -27,18 +29,29 @@ STATE_CLASSES = {
 }
 
 
+# A badge is one of a handful of strings per language, drawn once per process: on the office
+# home (23 rows) and the queue (50) drawing them was most of what the rows cost.
+@functools.lru_cache(maxsize=64)
+def _state_badge(state: str, language: str | None) -> str:
+    return format_html('<span class="badge state-badge {}">{}</span>', STATE_CLASSES[state], ReviewState(state).label)
+
+
+@functools.lru_cache(maxsize=64)
+def _level_badge(level: str, language: str | None) -> str:
+    if level:
+        return format_html('<span class="badge bg-primary">{}</span>', level_title(level))
+    return format_html('<span class="badge bg-light text-dark border">{}</span>', NO_LEVEL)
+
+
 @register.simple_tag
 def state_badge(state):
-    state = state or ReviewState.NOT_REPORTED
-    return format_html('<span class="badge state-badge {}">{}</span>', STATE_CLASSES[state], ReviewState(state).label)
+    return _state_badge(str(state or ReviewState.NOT_REPORTED), get_language())
 
 
 @register.simple_tag
 def level_badge(level, points=None):
-    """The level a sub-item reached, with its points; or that it has not reached Basic yet."""
-    if level:
-        return format_html('<span class="badge bg-primary">{}</span>', level_title(level))
-    return format_html('<span class="badge bg-light text-dark border">{}</span>', NO_LEVEL)
+    """The level a sub-item reached; or that it has not reached Basic yet."""
+    return _level_badge(str(level or ""), get_language())
 
 
 @register.simple_tag(name="level_title")
@@ -88,6 +101,12 @@ CHECKBOX = (
 )
 
 
+@functools.lru_cache(maxsize=512)
+def _queue_title(title: str) -> str:
+    """A sub-item's title cut for the queue and escaped: the same few dozen titles, every page."""
+    return escape(Truncator(title).chars(60))
+
+
 @register.simple_tag
 def queue_rows(rows, overdue, *, selectable: bool, query: str = ""):
     """The reviewer queue's rows (50 a page), built with str.format and html.escape on every
@@ -100,14 +119,11 @@ def queue_rows(rows, overdue, *, selectable: bool, query: str = ""):
     }
     badges = {state: state_badge(state) for state in ReviewState.values}
     waited_text = _("รอมาแล้ว %(d)s")
-    titles = {}  # 23 sub-items across 50 rows: each title is cut and escaped once
     html = []
     for row in rows:
         late = row["waited"] > overdue
         code, number = row["assessment__office__code"], row["subitem__number"]
-        title = titles.get(number)
-        if title is None:
-            title = titles[number] = escape(Truncator(row["subitem__title"]).chars(60))
+        title = _queue_title(row["subitem__title"])
         html.append(
             QUEUE_ROW.format(
                 id=int(row["id"]),

@@ -268,6 +268,46 @@ def test_kept_queue_counts_follow_every_submission_and_decision(
     assert 'data-count="awaiting">0<' in html and 'data-count="certified">1<' in html
 
 
+def test_the_queues_kept_figures_are_read_from_the_process_until_their_time(
+    client_for, staff, reviewer, office, subitem_111, monkeypatch
+):
+    """A process keeps the counts and the unread list it read (assessments/queue_cache.py): the
+    next page asks the shared cache nothing for them; a process that has none reads the shared
+    cache, not the database; once their time is past they are read from the database again;
+    and a change is on the next page all the same."""
+    import time as real_time
+    from types import SimpleNamespace
+
+    from assessments import queue_cache
+
+    queue = client_for(reviewer)
+    url = reverse("assessments:queue")
+    assert 'data-count="awaiting">0<' in queue.get(url).content.decode()
+    asked = []
+    shared_get = queue_cache.cache.get
+    monkeypatch.setattr(queue_cache.cache, "get", lambda key, *a, **k: asked.append(key) or shared_get(key, *a, **k))
+
+    def page():
+        asked.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            html = queue.get(url).content.decode()
+        return html, [key for key in asked if ":kept:" in key], len(ctx.captured_queries)
+
+    html, from_cache, kept_queries = page()
+    assert 'data-count="awaiting">0<' in html and from_cache == []
+    queue_cache._memo.clear()  # another process: it reads what this one stored, not the database
+    html, from_cache, queries = page()
+    assert 'data-count="awaiting">0<' in html and len(from_cache) == 2 and queries == kept_queries
+    later = real_time.time() + queue_cache.KEEP_SECONDS + 1
+    monkeypatch.setattr(queue_cache, "time", SimpleNamespace(time=lambda: later))
+    html, from_cache, queries = page()
+    assert len(from_cache) == 2 and queries == kept_queries + 2  # the counts and the list, read again
+    monkeypatch.undo()
+    submit_111(office, client_for(staff), subitem_111)
+    queue = client_for(reviewer)
+    assert 'data-count="awaiting">1<' in queue.get(url).content.decode()
+
+
 def test_kept_unread_list_follows_every_message_and_read(client_for, staff, reviewer, office, subitem_111):
     """The queue's list of unread office messages is kept between the writes that change it:
     a message from the office shows on the next page, a reviewer reading it clears it, and a
