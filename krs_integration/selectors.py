@@ -11,6 +11,7 @@ from orgprofile.calendar import calendar_kept
 from orgprofile.models import Office
 from pmqa_site import clock
 from pmqa_site.paging import keyset_page
+from pmqa_site.prepared import prepared_values
 
 from .contract import DIMENSIONS
 from .models import Indicator, SyncOfficeResult, SyncRun
@@ -108,12 +109,17 @@ def national_summary(*, fiscal_year: int, offices, after: str | None = None, per
     """Indicators achieved per office and per dimension, a page of offices at a time (keyset):
     two queries whatever the number of offices."""
     page = keyset_page(offices.values("id", "code", "name", "kind"), order=("kind", "name", "id"), after=after)
-    counts = (
-        Indicator.objects.filter(fiscal_year=fiscal_year, withdrawn_at__isnull=True)
-        .filter(office__in=[o["id"] for o in page.rows])
-        .values("office_id", "dimension_code")
-        .annotate(total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True)))
-    )
+    ids = [o["id"] for o in page.rows]
+
+    def counts_of(year, *office_ids):
+        return (
+            Indicator.objects.filter(fiscal_year=year, withdrawn_at__isnull=True, office__in=office_ids)
+            .values("office_id", "dimension_code")
+            .annotate(total=Count("pk"), achieved=Count("pk", filter=Q(achieved=True)))
+        )
+
+    # Every reviewer's national page: its SQL written once per process and number of offices.
+    counts = prepared_values(("krs-national-counts", len(ids)), counts_of, fiscal_year, *ids) if ids else []
     cells: dict[int, dict[str, tuple[int, int]]] = {}
     for row in counts:
         cells.setdefault(row["office_id"], {})[row["dimension_code"]] = (row["achieved"], row["total"])

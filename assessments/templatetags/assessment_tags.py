@@ -80,6 +80,18 @@ def get_answer_field(form, answer_field):
     return form.answer_field(answer_field)
 
 
+@register.simple_tag
+def select_options(bound):
+    """The <option>s of a bound choice field, the chosen one selected (the queue's filters):
+    one tag instead of three template nodes an option."""
+    chosen = str(bound.value())  # as the template compared them: None is "None", never chosen
+    options = []
+    for value, label in bound.field.choices:
+        selected = "selected" if str(value) == chosen else ""
+        options.append(f'<option value="{escape(str(value))}" {selected}>{escape(str(label))}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value and label is escaped
+
+
 @register.filter
 def get_key(mapping, key):
     return (mapping or {}).get(key, "")
