@@ -1,12 +1,49 @@
+import copy
+import functools
 import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from .catalogue_cache import FieldShape, ItemShape
 from .selectors import SubItemDetail
 
 VALUE_CHOICES = [("1", "1"), ("0", "0"), ("", _("ยังไม่ตอบ"))]
+
+
+# The answer form's fields are built once per process for each checklist item and answer field
+# (keyed by their whole shape: a catalogue edit is a new key), and each form takes a shallow
+# copy with its own initial value: building some thirty fields on every open and every
+# autosave cost more than the rest of the form. What the copies share (the widget, the choices,
+# the messages) is only read; the messages stay lazy, in the language of each request.
+@functools.lru_cache(maxsize=4096)
+def _item_field(item: ItemShape) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=item.text,
+        choices=VALUE_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": _("รายการนี้รับได้เฉพาะ 1 (ดำเนินการจริง) 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")},
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _text_field(answer_field: FieldShape) -> forms.CharField:
+    return forms.CharField(
+        label=f"{answer_field.order}. {answer_field.title}",
+        help_text=answer_field.help,
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": _("ข้อความยาวเกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d)")},
+    )
+
+
+def _with_initial(prototype: forms.Field, initial) -> forms.Field:
+    field = copy.copy(prototype)
+    field.initial = initial
+    return field
 
 
 class SubItemAnswerForm(forms.Form):
@@ -22,24 +59,11 @@ class SubItemAnswerForm(forms.Form):
         for _level, items in detail.items_by_level:
             for item in items:
                 value = values.get(item.id)
-                self.fields[f"item_{item.id}"] = forms.ChoiceField(
-                    label=item.text,
-                    choices=VALUE_CHOICES,
-                    required=False,
-                    widget=forms.RadioSelect,
-                    initial="" if value is None else str(value),
-                    error_messages={"invalid_choice": _("รายการนี้รับได้เฉพาะ 1 (ดำเนินการจริง) 0 (ยังไม่มีแนวทาง) หรือเว้นว่าง")},
-                )
+                self.fields[f"item_{item.id}"] = _with_initial(_item_field(item), "" if value is None else str(value))
         for answer_field in detail.answer_fields:
             text = detail.texts.get(answer_field.id)
-            self.fields[f"field_{answer_field.id}"] = forms.CharField(
-                label=f"{answer_field.order}. {answer_field.title}",
-                help_text=answer_field.help,
-                required=False,
-                max_length=20000,
-                widget=forms.Textarea(attrs={"rows": 3}),
-                initial=text.text if text else "",
-                error_messages={"max_length": _("ข้อความยาวเกิน %(limit_value)d ตัวอักษร (ตอนนี้ %(show_value)d)")},
+            self.fields[f"field_{answer_field.id}"] = _with_initial(
+                _text_field(answer_field), text.text if text else ""
             )
         self.fields["version"].initial = detail.version
         self.fields["editor_token"].initial = uuid.uuid4().hex

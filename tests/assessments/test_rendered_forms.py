@@ -81,3 +81,28 @@ def test_reviewer_decides_through_the_rendered_review_form(django_app, office, s
 
 def _assessment(office, subitem):
     return assessment_get_or_create(office=office, catalogue=subitem.catalogue)
+
+
+def test_answer_forms_of_one_sub_item_share_only_what_they_read(office, subitem_111):
+    """The answer form's fields are kept per process and copied for each form
+    (assessments/forms.py): two forms of the same sub-item carry their own values, one
+    form's errors and data never reach another, and the kept fields stay as built."""
+    from assessments.forms import SubItemAnswerForm, _item_field
+    from assessments.selectors import subitem_form_detail
+
+    detail = subitem_form_detail(subitem=subitem_111)
+    item = detail.items_by_level[0][1][0]
+    field_id = detail.answer_fields[0].id
+    bad = SubItemAnswerForm({"version": "0", f"item_{item.id}": "7", f"field_{field_id}": "ก" * 20001}, detail=detail)
+    assert not bad.is_valid()
+    assert set(bad.errors) == {f"item_{item.id}", f"field_{field_id}"}
+    assert "รายการนี้รับได้เฉพาะ 1" in bad.errors[f"item_{item.id}"][0]
+    assert "ยาวเกิน 20000 ตัวอักษร" in bad.errors[f"field_{field_id}"][0]
+    good = SubItemAnswerForm({"version": "0", f"item_{item.id}": "1", f"field_{field_id}": "คำตอบ"}, detail=detail)
+    assert good.is_valid(), good.errors
+    assert good.cleaned_values()[item.id] == 1 and good.cleaned_texts()[field_id] == "คำตอบ"
+    fresh = SubItemAnswerForm(detail=detail)
+    assert fresh[f"item_{item.id}"].value() == "" and fresh[f"field_{field_id}"].value() == ""
+    assert not fresh.errors and fresh.fields[f"item_{item.id}"] is not bad.fields[f"item_{item.id}"]
+    assert _item_field(item).initial is None  # the kept field was never given a form's value
+    assert 'maxlength="20000"' in str(fresh[f"field_{field_id}"])
