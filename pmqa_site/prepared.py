@@ -147,6 +147,10 @@ class _Compiled:
     params: tuple  # ("arg", index) or ("constant", value), in the SQL's order
     compiler: object
     names: tuple[str, ...]
+    # What results_iter() would work out on every call: column → the converters Django
+    # applies to its values (dates on SQLite, JSON, ...); None where results_iter() itself
+    # must run (a composite primary key among the columns).
+    converters: dict | None
 
 
 _kept: dict[tuple, _Compiled] = {}
@@ -180,7 +184,9 @@ def _compile(build: Callable[..., QuerySet], args: tuple, using: str | None) -> 
         if query.selected
         else (*query.extra_select, *query.values_select, *query.annotation_select)
     )
-    return _Compiled(sql=sql, params=tuple(params), compiler=compiler, names=names)
+    fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
+    converters = None if compiler.has_composite_fields(fields) else compiler.get_converters(fields)
+    return _Compiled(sql=sql, params=tuple(params), compiler=compiler, names=names, converters=converters)
 
 
 def prepared_values(key: tuple, build: Callable[..., QuerySet], *args, using: str | None = None) -> list[dict]:
@@ -193,8 +199,14 @@ def prepared_values(key: tuple, build: Callable[..., QuerySet], *args, using: st
     with connection.cursor() as cursor:
         prepared_execute(connection, cursor, compiled.sql, params)
         rows = cursor.fetchall()
-    width = compiled.compiler.col_count
-    converted = compiled.compiler.results_iter(results=[[row[:width] for row in rows]])
+    compiler = compiled.compiler
+    width = compiler.col_count
+    if compiled.converters is None:
+        converted = compiler.results_iter(results=[[row[:width] for row in rows]])
+    elif compiled.converters:
+        converted = compiler.apply_converters((row[:width] for row in rows), compiled.converters)
+    else:
+        converted = (row[:width] for row in rows)
     names = compiled.names
     return [dict(zip(names, row, strict=True)) for row in converted]
 

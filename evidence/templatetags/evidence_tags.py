@@ -59,6 +59,17 @@ def attachment_rows(context, evidence, report, absence_url: str, *, can_edit: bo
         if token and token != "NOTPROVIDED"
         else ""
     )
+    # The same few words on every line: translated and escaped once per panel.
+    words = {
+        "generated": escape(_("ระบบจัดทำให้แล้ว")),
+        "generated_link": escape(_("ดาวน์โหลดแบบฟอร์มตอบประเด็นที่สร้างจากแบบสรุป 10 ประเด็น")),
+        "none": escape(_("ไม่มี")),
+        "missing": escape(_("ยังไม่ได้แนบ")),
+        "fix_reason": escape(_("แก้เหตุผล")),
+        "say_none": escape(_("แจ้งว่าไม่มีเอกสารนี้")),
+        "reason": escape(_("เหตุผลที่ไม่มี")),
+        "save": escape(_("บันทึก")),
+    }
     html = []
     for line in evidence.checklist:
         code = escape(line.kind.code) if line.kind else ""
@@ -68,33 +79,32 @@ def attachment_rows(context, evidence, report, absence_url: str, *, can_edit: bo
         elif line.generated:
             url = escape(reverse("reporting:answer-form", args=(office_code, number)))
             state = (
-                f'<span class="badge text-bg-success">{escape(_("ระบบจัดทำให้แล้ว"))}</span> '
-                f'<a class="evidence-generated" href="{url}">'
-                f"{escape(_('ดาวน์โหลดแบบฟอร์มตอบประเด็นที่สร้างจากแบบสรุป 10 ประเด็น'))}</a>"
+                f'<span class="badge text-bg-success">{words["generated"]}</span> '
+                f'<a class="evidence-generated" href="{url}">{words["generated_link"]}</a>'
             )
         elif line.absent_reason:
             state = (
-                f'<span class="badge text-bg-secondary">{escape(_("ไม่มี"))}</span> '
+                f'<span class="badge text-bg-secondary">{words["none"]}</span> '
                 f'<span class="evidence-absent-reason">{escape(line.absent_reason)}</span>'
             )
         else:
-            state = f'<span class="badge text-bg-warning">{escape(_("ยังไม่ได้แนบ"))}</span>'
+            state = f'<span class="badge text-bg-warning">{words["missing"]}</span>'
         form = ""
         if can_edit and not line.files and not line.generated and line.kind:
             kind_id = int(line.kind.id)
             field_id = f"absence-{pk}-{kind_id}"
-            summary = _("แก้เหตุผล") if line.absent_reason else _("แจ้งว่าไม่มีเอกสารนี้")
+            summary = words["fix_reason"] if line.absent_reason else words["say_none"]
             form = (
                 '<details class="d-inline-block evidence-absence">'
-                f'<summary class="small">{escape(summary)}</summary>'
+                f'<summary class="small">{summary}</summary>'
                 f'<form method="post" action="{absence_url}" class="mt-1" hx-post="{absence_url}"'
                 f' hx-target="#evidence-panel-{pk}" hx-swap="outerHTML">'
                 f'{token_input}<input type="hidden" name="next" value="{next_url}">'
                 f'<input type="hidden" name="kind" value="{kind_id}">'
-                f'<label class="form-label small mb-0" for="{field_id}">{escape(_("เหตุผลที่ไม่มี"))}</label>'
+                f'<label class="form-label small mb-0" for="{field_id}">{words["reason"]}</label>'
                 f'<input class="form-control form-control-sm" type="text" name="reason" id="{field_id}"'
                 f' minlength="3" maxlength="500" required value="{escape(line.absent_reason)}">'
-                f'<button type="submit" class="btn btn-sm btn-outline-secondary mt-1">{escape(_("บันทึก"))}</button>'
+                f'<button type="submit" class="btn btn-sm btn-outline-secondary mt-1">{words["save"]}</button>'
                 "</form></details>"
             )
         html.append(

@@ -49,5 +49,5 @@ SESSION_COOKIE_HTTPONLY = True
 
 STORAGES = {
     **STORAGES,
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "pmqa_site.staticfiles.ManifestStaticFilesStorage"},
 }
