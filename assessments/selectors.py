@@ -549,14 +549,16 @@ def review_queue(
     come from one aggregate; `search` matches an office's code or a part of its name.
     `catalogue`: the year shown (default: the current year's)."""
     catalogue = catalogue or current_catalogue()
-    offices = Office.objects.filter(is_active=True)
-    if search:
-        offices = offices.filter(Q(code__iexact=search) | Q(name__icontains=search))
-    if kind:
-        offices = offices.filter(kind=kind)
+
+    def offices():  # built only when read: an unfiltered first page with its counts kept needs none
+        chosen = Office.objects.filter(is_active=True)
+        if search:
+            chosen = chosen.filter(Q(code__iexact=search) | Q(name__icontains=search))
+        return chosen.filter(kind=kind) if kind else chosen
+
     counts = queue_counts_kept(
         f"{catalogue.pk if catalogue else ''}:{kind}:{category or ''}:{search.casefold()}",
-        lambda: queue_counts(catalogue=catalogue, offices=offices, category=category),
+        lambda: queue_counts(catalogue=catalogue, offices=offices(), category=category),
     )
     states = [state] if state else list(QUEUE_STATES)
     total = sum(counts[s] for s in states)
@@ -575,7 +577,7 @@ def review_queue(
     else:
         rows = _queue_rows(catalogue.pk if catalogue else None, states, kind=kind, category=category)
         if search:
-            rows = rows.filter(assessment__office__in=offices)
+            rows = rows.filter(assessment__office__in=offices())
         page = keyset_page(rows, order=QUEUE_ORDER, after=after, per_page=QUEUE_PER_PAGE)
     now = clock.now()
     for row in page.rows:

@@ -48,9 +48,11 @@ class NotABuddhistEraYear(ValueError):
     """The text is a date, but its year is a CE year (2026), not a B.E. one (2569)."""
 
 
-def local(value):
+def local(value, tz=None):
+    """An aware datetime in `tz` (default: the current time zone); anything else as it is.
+    A caller formatting many values passes the zone, read once."""
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
-        return timezone.localtime(value)
+        return value.astimezone(tz or timezone.get_current_timezone())
     return value
 
 
@@ -67,11 +69,11 @@ def format_thai_date(value, *, short: bool = False) -> str:
     return f"{value.day} {months[value.month - 1]} {be_year(value.year)}"
 
 
-def format_thai_datetime(value, *, short: bool = True) -> str:
-    """24 พ.ย. 2569 08:33 น."""
+def format_thai_datetime(value, *, short: bool = True, tz=None) -> str:
+    """24 พ.ย. 2569 08:33 น. (`tz`: as local())"""
     if not value:
         return ""
-    value = local(value)
+    value = local(value, tz)
     months = MONTHS_SHORT if short else MONTHS
     return f"{value.day} {months[value.month - 1]} {be_year(value.year)} {value.hour:02d}:{value.minute:02d} น."
 

@@ -8,6 +8,7 @@ from html import escape
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -129,8 +130,8 @@ def queue_rows(rows, overdue, *, selectable: bool, query: str = ""):
         "review": escape(_("พิจารณา")),
         "late": format_html(' <span class="badge bg-danger">{}</span>', _("เกินกำหนด")),
     }
-    badges = {state: state_badge(state) for state in ReviewState.values}
     waited_text = _("รอมาแล้ว %(d)s")
+    tz = timezone.get_current_timezone()
     html = []
     for row in rows:
         late = row["waited"] > overdue
@@ -149,8 +150,8 @@ def queue_rows(rows, overdue, *, selectable: bool, query: str = ""):
                 number=escape(number),
                 name=escape(row["assessment__office__name"]),
                 title=title,
-                badge=badges[row["state"]],
-                since=escape(thaidates.format_thai_datetime(row["since"])),
+                badge=state_badge(row["state"]),
+                since=escape(thaidates.format_thai_datetime(row["since"], tz=tz)),
                 waited=escape(waited_text % {"d": thaidates.format_duration(row["waited"], short=True)}),
                 late=labels["late"] if late else "",
                 href=escape(office_url("assessments:review", code, number) + query),
