@@ -175,14 +175,15 @@ def subitem_rows(overview, code, query: str = ""):
     html = []
     for s in overview.subitems:
         number = escape(s.subitem.number)
+        share = s.share
         html.append(
             SUBITEM_ROW.format(
                 number=number,
                 href=escape(office_url("assessments:subitem", code, s.subitem.number) + query),
                 title=escape(s.subitem.title),
                 level=level_badge(s.level, s.level_points),
-                fraction=escape(s.share.fraction_display),
-                percent=escape(s.share.percent_display),
+                fraction=escape(share.fraction_display),
+                percent=escape(share.percent_display),
                 state=state_badge(s.state),
             )
         )
@@ -313,12 +314,13 @@ def category_rows(overview, code, query: str = ""):
         href = escape(office_url("assessments:category", code, cat.category.number) + query)
         assignee = cat.assignee
         who = escape(assignee.get_full_name() or assignee.username) if assignee else '<span class="text-muted">—</span>'
+        share = cat.share  # summed over the category's sub-items: once a row
         html.append(
             f'<tr><td><a href="{href}">{label} {int(cat.category.number)} {escape(cat.category.title)}</a></td>'
             f"<td>{who}</td>"
             f'<td class="text-end">{int(cat.answered)}/{int(cat.total_items)}</td>'
-            f'<td class="text-end">{escape(cat.share.fraction_display)}</td>'
-            f'<td class="text-end text-nowrap">{escape(cat.share.percent_display)}</td>'
+            f'<td class="text-end">{escape(share.fraction_display)}</td>'
+            f'<td class="text-end text-nowrap">{escape(share.percent_display)}</td>'
             f'<td class="text-end">{int(cat.submitted)}/{len(cat.subitems)}</td></tr>'
         )
     return mark_safe("".join(html))  # noqa: S308 - every text above is escaped
