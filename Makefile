@@ -99,6 +99,13 @@ bench-pages: venv
 	bash scripts/need-debian.sh wrk:wrk taskset:util-linux pg_ctlcluster:postgresql redis-server:redis-server
 	$(PY) bench/pages_bench.py $(BENCH_PAGES_ARGS)
 
+## Where a page's CPU goes under load: the same setup, py-spy sampling the gunicorn workers
+## (GIL held) while wrk runs. Options: PROFILE_PAGES_ARGS="--pages 'reviewer queue' --top 60"
+.PHONY: profile-pages
+profile-pages: $(VENV)/.bench-installed
+	bash scripts/need-debian.sh wrk:wrk taskset:util-linux pg_ctlcluster:postgresql redis-server:redis-server
+	$(PY) bench/profile_pages.py $(PROFILE_PAGES_ARGS)
+
 $(VENV)/.bench-installed: requirements-bench.txt requirements-test.txt requirements.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	touch $@
