@@ -87,6 +87,18 @@ def product_env(database_url: str, tmp: Path, cache_url: str) -> dict:
     }
 
 
+def build_product(database_url: str, tmp: Path, cache_url: str, offices: int) -> tuple[dict, dict]:
+    """The product's environment on a fresh database: migrated, its static files collected under
+    `tmp`, N offices filled (bench/fill.py). Returns the environment and what the fill made
+    (the office, the sessions of its people)."""
+    (tmp / "static").mkdir(exist_ok=True)
+    env = product_env(database_url, tmp, cache_url)
+    run(env, "manage.py", "migrate", "--noinput", "-v0")
+    run(env, "manage.py", "collectstatic", "--noinput", "-v0")
+    filled = json.loads(run(env, "-m", "bench.fill", "--offices", str(offices), capture=True).split("BENCH-FILL ")[1])
+    return env, filled
+
+
 def run(env, *args, capture=False):
     done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True)
     return done.stdout if capture else ""
@@ -181,7 +193,6 @@ def main() -> int:
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="pmqa-bench-pages-"))
-    (tmp / "static").mkdir()
     print(
         f"bench-pages: {args.offices} offices, {args.rounds} rounds × {args.seconds} s, wrk -c{args.connections} "
         f"pinned to the last CPU, gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs, "
@@ -189,12 +200,7 @@ def main() -> int:
     )
     with postgres() as database, redis() as (cache_url, _server):
         product_db, bare_db = database("pmqa"), database("bare")
-        env = product_env(product_db, tmp, cache_url)
-        run(env, "manage.py", "migrate", "--noinput", "-v0")
-        run(env, "manage.py", "collectstatic", "--noinput", "-v0")
-        filled = json.loads(
-            run(env, "-m", "bench.fill", "--offices", str(args.offices), capture=True).split("BENCH-FILL ")[1]
-        )
+        env, filled = build_product(product_db, tmp, cache_url, args.offices)
         bare_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.bare.settings", "DATABASE_URL": bare_db}
         run(bare_env, "-m", "django", "migrate", "--noinput", "-v0")
         bare_cookie = f"sessionid={bare_session(bare_env)}"

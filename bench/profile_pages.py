@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import json
 import os
 import re
 import shutil
@@ -39,7 +38,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.infra import gunicorn, load_average, postgres, redis, wrk  # noqa: E402
-from bench.pages_bench import AUTOSAVE, PAGES, autosave_body, product_env, run  # noqa: E402
+from bench.pages_bench import AUTOSAVE, PAGES, autosave_body, build_product  # noqa: E402
 
 DEFAULT_PAGES = "sub-item,office home,reviewer queue,autosave (htmx POST)"
 # Frames above the view on every request: their share is the whole request, so they say nothing.
@@ -131,7 +130,6 @@ def main() -> int:
         raise SystemExit("py-spy is not installed (requirements-bench.txt)")
 
     tmp = Path(tempfile.mkdtemp(prefix="pmqa-profile-pages-"))
-    (tmp / "static").mkdir()
     print(
         f"profile-pages: {args.offices} offices, {args.seconds} s a page, wrk -c{args.connections} pinned to the "
         f"last CPU, gunicorn {args.workers} sync workers, py-spy at {args.rate} Hz (GIL held), "
@@ -143,12 +141,7 @@ def main() -> int:
         raise SystemExit(f"profile-pages: no page named {unknown}; pages: {', '.join(known)}")
     with postgres() as database, redis() as (cache_url, redis_process):
         product_db = database("pmqa")
-        env = product_env(product_db, tmp, cache_url)
-        run(env, "manage.py", "migrate", "--noinput", "-v0")
-        run(env, "manage.py", "collectstatic", "--noinput", "-v0")
-        filled = json.loads(
-            run(env, "-m", "bench.fill", "--offices", str(args.offices), capture=True).split("BENCH-FILL ")[1]
-        )
+        env, filled = build_product(product_db, tmp, cache_url, args.offices)
         cookies = {who: f"{filled['cookie_name']}={filled[who]}" for who in ("staff", "reviewer", "admin")}
         with gunicorn("pmqa_site.wsgi:application", env, workers=args.workers, health_path="/healthz/") as base:
             master = gunicorn_master(base.rsplit(":", 1)[1])
