@@ -81,9 +81,8 @@ def cpu_seconds(root: int, members: list[int]) -> float:
 
 def gunicorn_master(port: str) -> int:
     for pid in children(os.getpid()):
-        if "gunicorn" in Path(f"/proc/{pid}/cmdline").read_text() and f":{port}" in Path(
-            f"/proc/{pid}/cmdline"
-        ).read_text().replace("\0", " "):
+        command = Path(f"/proc/{pid}/cmdline").read_text().split("\0")
+        if "gunicorn" in command and f"127.0.0.1:{port}" in command:
             return pid
     raise SystemExit("profile-pages: the gunicorn master was not found")
 
