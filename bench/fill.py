@@ -40,6 +40,7 @@ from assessments.services.reports import reports_resummarise  # noqa: E402
 from krs_integration.contract import DIMENSIONS  # noqa: E402
 from krs_integration.models import Indicator  # noqa: E402
 from orgprofile.models import Office  # noqa: E402
+from orgprofile.registry import offices_changed  # noqa: E402
 from orgprofile.services import user_create  # noqa: E402
 from orgprofile.windows import demo_window_ensure  # noqa: E402
 from pmqa_site.roles import Role  # noqa: E402
@@ -77,6 +78,7 @@ def fill(offices: int, seed: int, *, staff_per_office: int = 1, reviewers: int =
             )
             for i in range(offices)
         )
+        offices_changed()  # bulk_create sends no signal (orgprofile/registry.py)
         office_rows = list(Office.objects.filter(code__startswith="B").order_by("code"))
         Assessment.objects.bulk_create(Assessment(office=o, catalogue=catalogue) for o in office_rows)
         assessments = list(Assessment.objects.filter(catalogue=catalogue).order_by("office__code"))

@@ -21,6 +21,12 @@ def _calendar_changed(sender, **kwargs):
     calendar_changed()
 
 
+def _offices_changed(sender, **kwargs):
+    from .registry import offices_changed
+
+    offices_changed()
+
+
 def _calendar_changed_after_migrate(sender, **kwargs):
     from .calendar import calendar_changed
 
@@ -47,3 +53,7 @@ class OrgprofileConfig(AppConfig):
         for model in ("FiscalYear", "ReportingWindow", "WindowExtension", "ProfileQuestionSet", "ProfileQuestion"):
             for signal in (post_save, post_delete):
                 signal.connect(_calendar_changed, sender=f"orgprofile.{model}", dispatch_uid=f"pmqa-calendar-{model}")
+        # What is kept of the office registry (registry.py) is read again after any save or
+        # delete of an office.
+        for signal in (post_save, post_delete):
+            signal.connect(_offices_changed, sender="orgprofile.Office", dispatch_uid="pmqa-offices-changed")

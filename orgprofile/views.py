@@ -32,6 +32,7 @@ from .forms import (
     WindowForm,
 )
 from .models import Office, ProfileAnswerRevision, ProfileImage, ProfileQuestion, WindowExtension
+from .registry import active_office_count
 from .richtext import richtext_diff
 from .selectors import (
     profile_answer_for,
@@ -83,7 +84,9 @@ def office_list(request):
     """The registry a page at a time (keyset), with a search by code or a part of the name."""
     offices = Office.objects.filter(is_active=True)
     kind = request.GET.get("kind")
-    if kind in Office.Kind.values:
+    if kind not in Office.Kind.values:
+        kind = None
+    if kind:
         offices = offices.filter(kind=kind)
     search = (request.GET.get("q") or "").strip()[:100]
     if search:
@@ -100,7 +103,8 @@ def office_list(request):
         "orgprofile/office_list.html",
         {
             "page": page,
-            "total": offices.count(),
+            # Kept with the registry (registry.py) unless a search narrows it.
+            "total": offices.count() if search else active_office_count(kind=kind),
             "kind": kind,
             "kinds": Office.Kind.choices,
             "search": search,

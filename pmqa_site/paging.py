@@ -38,14 +38,16 @@ def _decode(cursor: str, size: int) -> list | None:
 
 
 def _after(fields: tuple[str, ...], values: list) -> Q:
-    """Rows after `values` in the ascending order of `fields` (a lexicographic comparison)."""
+    """Rows after `values` in the ascending order of `fields` (a lexicographic comparison),
+    with the first field's bound stated on its own as well: a condition the database can start
+    an index scan from, where the lexicographic OR alone is only a filter on every row before."""
     condition = Q()
     for index, name in enumerate(fields):
         step = Q(**{f"{name}__gt": values[index]})
         for earlier, value in zip(fields[:index], values[:index], strict=True):
             step &= Q(**{earlier: value})
         condition |= step
-    return condition
+    return Q(**{f"{fields[0]}__gte": values[0]}) & condition if len(fields) > 1 else condition
 
 
 def keyset_page(queryset: QuerySet, *, order: tuple[str, ...], after: str | None, per_page: int = 50) -> KeysetPage:

@@ -29,6 +29,7 @@ from evidence.selectors import (
 )
 from orgprofile.access import office_for_request, office_may_edit
 from orgprofile.models import Office
+from orgprofile.registry import active_provinces
 from orgprofile.windows import YearShown, window_of, year_shown
 from pmqa_site import clock, web
 from pmqa_site.decorators import role_required
@@ -219,8 +220,7 @@ def _national_for(request, *, page: bool):
     catalogue = current_catalogue()
     if catalogue is None:
         raise Http404(_("ยังไม่มีชุดเกณฑ์การประเมินในระบบ"))
-    provinces = Office.objects.filter(is_active=True).order_by("province").values_list("province", flat=True).distinct()
-    form = NationalFilterForm(request.GET, provinces=[p for p in provinces if p])
+    form = NationalFilterForm(request.GET, provinces=active_provinces())
     filters = form.filters()
     if not page:
         return catalogue, form, filters, national(catalogue=catalogue, filters=filters)

@@ -279,13 +279,14 @@ def test_the_queues_kept_figures_are_read_from_the_process_until_their_time(
     from types import SimpleNamespace
 
     from assessments import queue_cache
+    from pmqa_site import versions
 
     queue = client_for(reviewer)
     url = reverse("assessments:queue")
     assert 'data-count="awaiting">0<' in queue.get(url).content.decode()
     asked = []
-    shared_get = queue_cache.cache.get
-    monkeypatch.setattr(queue_cache.cache, "get", lambda key, *a, **k: asked.append(key) or shared_get(key, *a, **k))
+    shared_get = versions.cache.get
+    monkeypatch.setattr(versions.cache, "get", lambda key, *a, **k: asked.append(key) or shared_get(key, *a, **k))
 
     def page():
         asked.clear()
@@ -295,11 +296,11 @@ def test_the_queues_kept_figures_are_read_from_the_process_until_their_time(
 
     html, from_cache, kept_queries = page()
     assert 'data-count="awaiting">0<' in html and from_cache == []
-    queue_cache._memo.clear()  # another process: it reads what this one stored, not the database
+    versions._memo.clear()  # another process: it reads what this one stored, not the database
     html, from_cache, queries = page()
     assert 'data-count="awaiting">0<' in html and len(from_cache) == 2 and queries == kept_queries
     later = real_time.time() + queue_cache.KEEP_SECONDS + 1
-    monkeypatch.setattr(queue_cache, "time", SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(versions, "time", SimpleNamespace(time=lambda: later))
     html, from_cache, queries = page()
     assert len(from_cache) == 2 and queries == kept_queries + 2  # the counts and the list, read again
     monkeypatch.undo()

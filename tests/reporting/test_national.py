@@ -66,14 +66,25 @@ def test_the_dashboard_and_its_export_cost_the_same_queries_at_12_245_and_2450_o
             dashboard_queries(client, export),
         )
     assert counts[12] == counts[245] == counts[2450], counts
-    # The page: session, user, the provinces (the filter); the catalogue and the window are in
-    # the kept calendar (orgprofile/calendar.py). Once a minute per filter and page, the matrix:
-    # the page of offices and its count, their category 7 figures, the head figures; and the
-    # charts: the office count and four aggregates (last year, for year over year, is kept with
-    # the calendar). cache.clear() also clears the calendar: its four reads (years, windows,
-    # extensions, catalogues).
-    assert counts[12][1] == 3, counts
-    assert counts[12][0] == counts[12][1] + 4 + 5 + 4, counts
+    # The page: session, user; the catalogue and the window are in the kept calendar
+    # (orgprofile/calendar.py), the provinces of the filter kept with the office registry
+    # (orgprofile/registry.py). Once a minute per filter and page, the matrix: the page of
+    # offices and its count, their category 7 figures, the head figures; and the charts: the
+    # office count and four aggregates (last year, for year over year, is kept with the
+    # calendar). cache.clear() also clears the calendar (its four reads: years, windows,
+    # extensions, catalogues) and the provinces (one).
+    assert counts[12][1] == 2, counts
+    assert counts[12][0] == counts[12][1] + 4 + 5 + 4 + 1, counts
+
+
+def test_the_filter_offers_a_new_province_at_once(filled, client_for, reviewer):
+    """The provinces are kept with the office registry (orgprofile/registry.py): an office in a
+    province no other office is in shows in the filter on the next page, and can be chosen."""
+    url = reverse("reporting:national")
+    assert "พะเยาใหม่" not in client_for(reviewer).get(url).content.decode()
+    Office.objects.create(code="NEW01", name="สพป.พะเยาใหม่ เขต 1", kind="spp", province="พะเยาใหม่")
+    html = client_for(reviewer).get(url, {"province": "พะเยาใหม่"}).content.decode()
+    assert '<option value="พะเยาใหม่" selected>พะเยาใหม่</option>' in html
 
 
 def test_head_figures_and_cells_equal_the_database(filled, client_for, reviewer):

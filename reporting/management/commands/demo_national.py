@@ -27,6 +27,7 @@ from evidence.models import Evidence
 from krs_integration.contract import DIMENSIONS
 from krs_integration.models import Indicator
 from orgprofile.models import Office
+from orgprofile.registry import offices_changed
 from orgprofile.windows import window_of
 from pmqa_site import clock
 
@@ -85,6 +86,7 @@ class Command(BaseCommand):
         # Earlier demo data of this command goes; real offices and the demo office are not touched.
         earlier = list(Office.objects.filter(code__startswith=PREFIX, is_demo=True).values_list("pk", flat=True))
         Office.objects.filter(pk__in=earlier).update(is_active=False)
+        offices_changed()  # .update() sends no signal
         # By id lists: right after a bulk load PostgreSQL has no statistics yet, and a join on
         # the office's code would be planned as a nested loop over every row.
         Assessment.objects.filter(office_id__in=earlier, catalogue=catalogue).delete()
