@@ -289,9 +289,13 @@ def _offices(catalogue: Catalogue, filters: Filters) -> QuerySet:
         offices = offices.filter(Q(code__icontains=needle) | Q(name__icontains=needle))
     sort = filters.sort if filters.sort in SORTS else "code"
     if sort == "category7":
-        current = Indicator.objects.filter(
-            office=OuterRef("pk"), fiscal_year=catalogue.fiscal_year, withdrawn_at__isnull=True
-        ).values("office")
+        current = (
+            Indicator.objects.filter(
+                office=OuterRef("pk"), fiscal_year=catalogue.fiscal_year, withdrawn_at__isnull=True
+            )
+            .order_by()  # the model's ordering would join the office again in every office's subquery
+            .values("office")
+        )
         offices = offices.annotate(
             category7_share=Coalesce(
                 Subquery(

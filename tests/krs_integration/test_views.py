@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from krs_integration.models import Indicator, SyncRun
 from orgprofile.models import Office
+from pmqa_site.prepared import statement_text
 
 
 @pytest.fixture
@@ -116,6 +117,19 @@ def test_national_view_query_count_does_not_grow_with_offices(
         Office.objects.create(code=f"Q-{n}", name=f"สำนักงานทดสอบ {n}", kind="spp", province="ทดสอบ")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(reverse("krs:national"))
+
+
+def test_national_view_counts_read_the_pages_indicators_only(krs, catalogue, office, reviewer, client_for, admin_sync):
+    """The indicators of the page's offices are counted from their own rows: the model's ordering
+    (by office) once joined every office's row to them, a scan that grew with the offices."""
+    admin_sync()
+    client = client_for(reviewer)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("krs:national")).status_code == 200
+    counts = [statement_text(q["sql"]) for q in queries.captured_queries]
+    counts = [sql for sql in counts if "krs_integration_indicator" in sql and "GROUP BY" in sql]
+    assert len(counts) == 2, counts  # the page's offices, every office (kept a while)
+    assert not [sql for sql in counts if "JOIN" in sql and "orgprofile_office" in sql], counts
 
 
 def test_category7_query_count_is_pinned(
