@@ -183,6 +183,7 @@ def evidence_kinds_covered(*, report: SubItemReport) -> set[str]:
     """Codes of the kinds with at least one active valid file or link (for the readiness page)."""
     return set(
         Evidence.objects.filter(report=report, superseded_at__isnull=True, state=EvidenceState.VALID)
+        .order_by()  # the model's ordering would put its columns in the DISTINCT: one row a file
         .values_list("kind__code", flat=True)
         .distinct()
     )
@@ -198,6 +199,7 @@ def evidence_kinds_covered_by_subitem(*, assessment) -> dict[int, set[str]]:
     covered: dict[int, set[str]] = {}
     rows = (
         Evidence.objects.filter(report__assessment=assessment, superseded_at__isnull=True, state=EvidenceState.VALID)
+        .order_by()  # as above: one row a sub-item and kind, not one a file
         .values_list("report__subitem_id", "kind__code")
         .distinct()
     )

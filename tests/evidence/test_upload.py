@@ -3,13 +3,15 @@
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
 from assessments.models import ReviewState, SubItemReport
 from evidence.models import Evidence, EvidenceEvent, EvidenceSource, EvidenceState
-from evidence.selectors import evidence_kinds_covered, evidence_panel
+from evidence.selectors import evidence_kinds_covered, evidence_kinds_covered_by_subitem, evidence_panel
 from tests.evidence import corpus
 from tests.evidence.conftest import upload_file
 
@@ -42,6 +44,22 @@ def test_meter_counts_pending_and_valid_but_not_refused_or_links(client_for, sta
     assert context.remaining == 2_097_152 - len(good)
     assert f'value="{len(good)}"' in panel_html(client, report)
     assert evidence_kinds_covered(report=report) == {"project", "photos_links"}
+
+
+def test_kinds_covered_are_read_one_row_a_kind_not_one_a_file(client_for, staff, report, kinds, upload):
+    """The readiness page's kinds covered: DISTINCT over the sub-item and the kind alone (the
+    model's ordering, by report, kind and upload, once made it one row a file, sorted)."""
+    client = client_for(staff)
+    upload(client, report, kinds["project"], "โครงการ 1.pdf", corpus.valid_pdf())
+    upload(client, report, kinds["project"], "โครงการ 2.pdf", corpus.valid_pdf_sized(pages=2, size=50_000))
+    with CaptureQueriesContext(connection) as queries:
+        covered = evidence_kinds_covered_by_subitem(assessment=report.assessment)
+    assert covered == {report.subitem_id: {"project"}}
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    assert "DISTINCT" in sql and "ORDER BY" not in sql, sql
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS covered")
+        assert cursor.fetchone()[0] == 1
 
 
 def test_a_file_after_a_decision_marks_new_data_but_leaves_the_answer_form_current(
