@@ -82,9 +82,10 @@ def test_office_home_and_dashboard_cost_the_same_queries_at_one_year_and_at_five
     assert (one_year[0], one_year[1]) == (five_years[0], five_years[1]), (one_year, five_years)
     assert (five_years[2], five_years[3]) == (one_year[2] + 1, one_year[3] + 1), (one_year, five_years)
     # The year, its window, the catalogues and the number of profile questions are kept with the
-    # calendar (orgprofile/calendar.py): no query once kept; clearing the cache (cold) reads them
-    # again (years, windows, extensions, catalogues).
-    assert one_year == (6, 3, 8, 16), one_year
+    # calendar (orgprofile/calendar.py), the provinces of the dashboard's and the export's filter
+    # with the office registry (orgprofile/registry.py): no query once kept; clearing the cache
+    # (cold) reads them again (years, windows, extensions, catalogues; the provinces).
+    assert one_year == (6, 2, 7, 16), one_year
 
 
 def test_the_dashboard_and_the_export_set_this_year_beside_last_year(
