@@ -32,7 +32,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.infra import ROOT, WrkResult, gunicorn, load_average, postgres, redis, wrk  # noqa: E402
+from bench.infra import ROOT, WrkResult, gunicorn, interpreter, load_average, postgres, redis, wrk  # noqa: E402
 
 SECRET = "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-ABCDEFGHIJKLMNOP"
 
@@ -196,7 +196,7 @@ def main() -> int:
     print(
         f"bench-pages: {args.offices} offices, {args.rounds} rounds × {args.seconds} s, wrk -c{args.connections} "
         f"pinned to the last CPU, gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs, "
-        f"load average at start {load_average()}"
+        f"load average at start {load_average()}\n  {interpreter()}"
     )
     with postgres() as database, redis() as (cache_url, _server):
         product_db, bare_db = database("pmqa"), database("bare")

@@ -37,7 +37,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.infra import gunicorn, load_average, postgres, redis, wrk  # noqa: E402
+from bench.infra import gunicorn, interpreter, load_average, postgres, redis, wrk  # noqa: E402
 from bench.pages_bench import AUTOSAVE, PAGES, autosave_body, build_product  # noqa: E402
 
 DEFAULT_PAGES = "sub-item,office home,reviewer queue,autosave (htmx POST)"
@@ -132,7 +132,7 @@ def main() -> int:
     print(
         f"profile-pages: {args.offices} offices, {args.seconds} s a page, wrk -c{args.connections} pinned to the "
         f"last CPU, gunicorn {args.workers} sync workers, py-spy at {args.rate} Hz (GIL held), "
-        f"{os.cpu_count()} CPUs, load average at start {load_average()}"
+        f"{os.cpu_count()} CPUs, load average at start {load_average()}\n  {interpreter()}"
     )
     wanted = [name.strip() for name in args.pages.split(",") if name.strip()]
     known = {name: (who, path) for name, who, path in [*PAGES, AUTOSAVE]}

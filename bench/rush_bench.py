@@ -29,7 +29,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.infra import ROOT, gunicorn, load_average, postgres, redis  # noqa: E402
+from bench.infra import ROOT, gunicorn, interpreter, load_average, postgres, redis  # noqa: E402
 from bench.pages_bench import product_env  # noqa: E402
 from tests.evidence import corpus  # noqa: E402
 
@@ -126,7 +126,7 @@ def main() -> int:
     print(
         f"bench-rush: {args.offices} offices × {args.staff_per_office} staff + {args.reviewers} reviewers = {people} "
         f"people for {args.seconds} s; gunicorn {args.workers} workers, Celery {args.celery}; {os.cpu_count()} CPUs; "
-        f"load average at start {load_average()}"
+        f"load average at start {load_average()}\n  {interpreter()}"
     )
     try:
         with postgres() as database, redis() as (redis_url, redis_process):
