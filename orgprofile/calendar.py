@@ -25,7 +25,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db import transaction
 
-from pmqa_site.versions import register, version_replace, version_token
+from pmqa_site.versions import in_transaction, register, version_replace, version_token
 
 from .models import FiscalYear, ReportingWindow, WindowExtension
 
@@ -57,7 +57,7 @@ def calendar_kept(name: str, build: Callable[[], T]) -> T:
     memo = _memo.get(name)
     if memo is not None and memo[0] == version and memo[2] > time.monotonic():
         return memo[1]
-    if _in_transaction():
+    if in_transaction():
         # Rows read inside a transaction may be its own, not yet committed (a service that
         # changed the calendar and reads it again) and may be rolled back: read, never kept.
         return build()
@@ -72,13 +72,6 @@ def calendar_kept(name: str, build: Callable[[], T]) -> T:
         return build()
     _memo[name] = (version, value, time.monotonic() + KEEP_SECONDS)
     return value
-
-
-def _in_transaction() -> bool:
-    """Inside a transaction of the product's own (a test case's outer transaction, which Django
-    marks as its own for `durable`, does not count: a test reads as a page does)."""
-    blocks = transaction.get_connection().atomic_blocks
-    return any(not getattr(block, "_from_testcase", False) for block in blocks)
 
 
 def calendar_changed() -> None:

@@ -13,6 +13,8 @@ cache once, not twice. A token replaced during the request is seen replaced by t
 - the writer replaces the token at once (a reader later in its own transaction does not see the
   old value) and again when its transaction commits;
 - a change no writer announces (a row edited in the database) shows within the value's seconds;
+- a value read inside a transaction of the product's own is not kept: its rows may be that
+  transaction's, not yet committed, and rolled back (`in_transaction`);
 - while the cache cannot be reached, every read goes to the database;
 - each process also keeps what it read, under the same versioned key and until the same moment
   (stored with the value): the request already reads the version tokens, so a value that has
@@ -76,6 +78,13 @@ def version_replace(key: str) -> None:
         scope[_SCOPE][key] = version
 
 
+def in_transaction() -> bool:
+    """Inside a transaction of the product's own (a test case's outer transaction, which Django
+    marks as its own for `durable`, does not count: a test reads as a page does)."""
+    blocks = transaction.get_connection().atomic_blocks
+    return any(not getattr(block, "_from_testcase", False) for block in blocks)
+
+
 def _remember(full_key: str, kept_value: tuple[float, object], now: float) -> None:
     if len(_memo) >= _MEMO_SIZE:
         for old_key in [k for k, (until, _) in _memo.items() if until <= now]:
@@ -95,6 +104,8 @@ def kept(version_key: str, key: str, build, *, seconds: int):
         found = _memo.get(full_key)
         if found is not None and found[0] > now:
             return found[1]
+        if in_transaction():
+            return build()
         found = cache.get(full_key)
         if found is None or found[0] <= now:
             found = (now + seconds, build())

@@ -6,7 +6,7 @@ filter: tests/reporting/test_national.py.)"""
 from unittest import mock
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from orgprofile.models import Office
@@ -57,6 +57,21 @@ def test_every_change_of_an_office_is_seen_on_the_next_read(offices):
     Office.objects.filter(code="R01").update(is_active=False)
     offices_changed()  # a bulk update sends no signal: its writer says so
     assert active_office_count() == 4 and active_office_count(kind="spp") == 3
+
+
+def test_what_a_transaction_read_and_rolled_back_is_never_kept(offices):
+    """Read inside a transaction that then rolls back: its own rows are seen there, and no
+    page after it is served them from what is kept."""
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack), transaction.atomic():
+        Office.objects.create(code="R10", name="เขต ฉ", kind="spp", province="ยะลา")
+        assert "ยะลา" in active_provinces() and active_office_count() == 5
+        raise RolledBack
+    assert reads(active_provinces) == (["กระบี่", "เชียงใหม่"], 1)
+    assert reads(active_office_count) == (4, 1)
 
 
 def test_an_unreachable_cache_reads_the_database(offices):
